@@ -1,0 +1,115 @@
+"""Current files -> answers (the rerun case).
+
+Whatever the files say that the answers model cannot hold is reported, never silently dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from wizard.conf import KeyValueFile
+from wizard.model import Answers, field_error
+
+
+@dataclass
+class Detected:
+    answers: Answers
+    configured: bool                       # a previous forwarding setup was found
+    role: Optional[str] = None
+    unrepresented: List[str] = field(default_factory=list)
+
+
+def _read(host, path: str) -> Optional[KeyValueFile]:
+    text = host.read_text(path)
+    return KeyValueFile.parse(text) if text is not None else None
+
+
+def _yes(value: Optional[str]) -> bool:
+    return (value or "").strip().lower() == "yes"
+
+
+class _Collector:
+    """Puts file values into answer fields, keeping only those the model accepts."""
+
+    def __init__(self):
+        self.data: Dict[str, Any] = {}
+        self.unrepresented: List[str] = []
+
+    def put(self, dotted: str, value: Any, source: str) -> None:
+        if value is None:
+            return
+        message = field_error(dotted, value)
+        if message:
+            self.unrepresented.append(f"{source}: {value!r} cannot be represented ({message})")
+            return
+        section, _, key = dotted.rpartition(".")
+        target = self.data.setdefault(section, {}) if section else self.data
+        target[key] = value
+
+
+def _int(value: Optional[str]) -> Any:
+    if value is None:
+        return None
+    return int(value) if value.strip().isdigit() else value
+
+
+def detect(host, facts) -> Detected:
+    layout = facts.layout
+    out = _Collector()
+    auditd = _read(host, layout.auditd_conf)
+    remote_plugin = _read(host, layout.au_remote_conf)
+    remote = _read(host, layout.audisp_remote_conf)
+
+    if auditd is not None:
+        name_format = auditd.get("name_format")
+        out.put("auditd.name_format", name_format.lower() if name_format else None, "auditd.conf name_format")
+        out.put("auditd.name", auditd.get("name"), "auditd.conf name")
+        log_format = auditd.get("log_format")
+        out.put("auditd.log_format", log_format.upper() if log_format else None, "auditd.conf log_format")
+        overflow = auditd.get("overflow_action")
+        out.put("auditd.overflow_action", overflow.lower() if overflow else None, "auditd.conf overflow_action")
+
+    is_sender = remote_plugin is not None and _yes(remote_plugin.get("active"))
+    is_receiver = auditd is not None and auditd.get("tcp_listen_port") is not None
+    role = "receiver" if is_receiver and not is_sender else ("sender" if is_sender else None)
+    if is_sender and is_receiver:
+        out.unrepresented.append("this host both forwards (au-remote.conf active) and listens "
+                                 "(tcp_listen_port); the wizard shows it as a sender")
+
+    if role:
+        out.data["role"] = role
+        out.data["method"] = "audisp-remote"
+    if role == "sender" and remote is not None:
+        out.put("remote.server", remote.get("remote_server") or None, "audisp-remote.conf remote_server")
+        out.put("remote.port", _int(remote.get("port")), "audisp-remote.conf port")
+        out.put("remote.mode", (remote.get("mode") or "").lower() or None, "audisp-remote.conf mode")
+        out.put("remote.queue_depth", _int(remote.get("queue_depth")), "audisp-remote.conf queue_depth")
+        out.put("remote.network_failure_action", remote.get("network_failure_action"),
+                "audisp-remote.conf network_failure_action")
+        out.put("remote.heartbeat_timeout", _int(remote.get("heartbeat_timeout")),
+                "audisp-remote.conf heartbeat_timeout")
+        out.put("remote.queue_file", remote.get("queue_file"), "audisp-remote.conf queue_file")
+        local_port = remote.get("local_port")
+        out.put("remote.local_port", 0 if local_port in (None, "", "any") else _int(local_port),
+                "audisp-remote.conf local_port")
+        if (remote.get("transport") or "").lower() == "krb5":
+            out.data.setdefault("security", {})["encryption"] = "kerberos"
+        fmt = (remote.get("format") or "managed").lower()
+        if fmt != "managed":
+            out.unrepresented.append(f"audisp-remote.conf format = {fmt}: the wizard writes "
+                                     "`format = managed` (an auditd receiver drops ascii records)")
+    if role == "receiver" and auditd is not None:
+        out.put("receiver.listen_port", _int(auditd.get("tcp_listen_port")), "auditd.conf tcp_listen_port")
+        out.put("receiver.listen_queue", _int(auditd.get("tcp_listen_queue")), "auditd.conf tcp_listen_queue")
+        out.put("receiver.max_per_addr", _int(auditd.get("tcp_max_per_addr")), "auditd.conf tcp_max_per_addr")
+        out.put("receiver.client_max_idle", _int(auditd.get("tcp_client_max_idle")),
+                "auditd.conf tcp_client_max_idle")
+        out.put("receiver.client_ports", auditd.get("tcp_client_ports"), "auditd.conf tcp_client_ports")
+        local_events = auditd.get("local_events")
+        if local_events is not None:
+            out.put("receiver.local_events", _yes(local_events), "auditd.conf local_events")
+        if (auditd.get("transport") or "").lower() == "krb5":
+            out.data.setdefault("security", {})["encryption"] = "kerberos"
+
+    answers = Answers.model_validate(out.data)
+    return Detected(answers, configured=role is not None, role=role, unrepresented=out.unrepresented)

@@ -1,0 +1,129 @@
+"""What the CLI and the screens talk to: the answers being edited, the host's facts, the plan
+for a step, apply, history and rollback. Screens never touch backends directly."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+from backends import transaction
+from backends.host import Host
+from wizard import detect
+from wizard.answers import dump_answers, load_answers
+from wizard.facts import HostFacts, gather_facts
+from wizard.model import Answers, field_error
+from wizard.planner import Plan, PreviewItem, plan as make_plan
+from wizard.probe import SystemState, read_system_state
+from wizard.security_plan import PlanError
+from wizard.packaged import packaged_defaults
+
+
+class Session:
+    def __init__(self, host: Host, facts: HostFacts, answers: Answers,
+                 previous_config_found: bool = False, unrepresented: Optional[List[str]] = None):
+        self._host = host
+        self.facts = facts
+        self.answers = answers
+        self.previous_config_found = previous_config_found
+        self.unrepresented = unrepresented or []
+        self._state: Optional[SystemState] = None
+        self._plan: Optional[Plan] = None
+
+    # ------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, root: str = "/", answers_path: Optional[str] = None) -> "Session":
+        host = Host.for_root(Path(root))
+        facts = gather_facts(host)
+        found = detect.detect(host, facts)
+        answers = load_answers(answers_path) if answers_path else found.answers
+        return cls(host, facts, answers, found.configured, found.unrepresented)
+
+    @property
+    def root(self) -> Path:
+        return self._host.root
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self._host.is_sandbox
+
+    # ------------------------------------------------------------ answers
+    def set_field(self, dotted: str, value) -> Optional[str]:
+        """Validate one field and keep it when valid; returns the message otherwise."""
+        message = field_error(dotted, value)
+        if message:
+            return message
+        data = self.answers.model_dump()
+        section, _, key = dotted.rpartition(".")
+        target = data[section] if section else data
+        target[key] = value
+        self.answers = Answers.model_validate(data)
+        self._plan = None
+        return None
+
+    def replace_answers(self, answers: Answers) -> None:
+        self.answers = answers
+        self._plan = None
+
+    def answers_toml(self) -> str:
+        return dump_answers(self.answers)
+
+    # ------------------------------------------------------------ planning
+    def system_state(self) -> SystemState:
+        if self._state is None:
+            self._state = read_system_state(
+                self._host, zone=self.answers.firewall.zone,
+                selinux_enabled=self.facts.selinux_mode.lower() != "disabled")
+        return self._state
+
+    def current_files(self) -> Dict[str, Optional[str]]:
+        return {path: self._host.read_text(path) for path in self.facts.layout.config_files()}
+
+    def plan(self) -> Plan:
+        """The whole plan; raises PlanError with a user-facing message."""
+        if self._plan is None:
+            self._plan = make_plan(self.answers, self.facts, self.system_state(),
+                                   self.current_files(), packaged_defaults(self.facts))
+        return self._plan
+
+    def plan_error(self) -> Optional[str]:
+        try:
+            self.plan()
+        except PlanError as error:
+            return str(error)
+        return None
+
+    def step_preview(self, step: int) -> List[PreviewItem]:
+        step_plan = self.plan().steps[step]
+        return step_plan.items + [PreviewItem("note", "note", n) for n in step_plan.notes]
+
+    def _refresh(self) -> None:
+        self._state = None
+        self._plan = None
+
+    # ------------------------------------------------------------ applying
+    def apply(self, on_event: Optional[Callable] = None, label: str = "apply"):
+        changes = self.plan().changes
+        try:
+            return transaction.Transaction.run(
+                self._host, changes, label=label,
+                meta={"answers": self.answers_toml(), "role": self.answers.role,
+                      "method": self.answers.method}, on_event=on_event)
+        finally:
+            self._refresh()
+
+    def history(self):
+        return transaction.history(self._host)
+
+    def interrupted(self):
+        return transaction.interrupted(self._host)
+
+    def transaction(self, tx_id: str):
+        return transaction.load(self._host, tx_id)
+
+    def rollback(self, tx_id: str, on_event: Optional[Callable] = None):
+        try:
+            return transaction.rollback(self._host, tx_id, on_event=on_event)
+        finally:
+            self._refresh()
+
+    def preview_change(self, change) -> str:
+        return change.preview(self._host)
