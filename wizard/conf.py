@@ -20,7 +20,7 @@ from wizard.validators import safe_config_value
 # bytes (auditd.conf allows 160; the stricter limit is used for every file).
 MAX_LINE_BYTES = 127
 
-_KEY = re.compile(r"^[A-Za-z0-9_]+$")
+_KEY = re.compile(r"[A-Za-z0-9_]+")
 # `key = value`, tolerant of missing spaces and tabs so that set() can repair such lines.
 _ACTIVE = re.compile(r"^[ \t]*([^\s#=]+)[ \t]*=(.*)$")
 # A commented example of a key: `#args =`, `##tcp_listen_port = 60`, `# name = x`.
@@ -53,7 +53,7 @@ def _active_value(line: str) -> str:
 
 def check_assignment(key: str, value: str) -> Optional[str]:
     """Why `key = value` cannot be written to an audit config file, or None."""
-    if not isinstance(key, str) or not _KEY.match(key):
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
         return "key %r must be letters, digits and '_'" % (key,)
     problem = safe_config_value(value, allow_inner_spaces=True)
     if problem:

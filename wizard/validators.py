@@ -13,7 +13,7 @@ from typing import Any, Optional
 # Audit's parsers split on the space character only; these are the characters a value
 # may never contain, whatever the key.
 _MAX_SHOWN = 40
-_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _HOST_RULE = "RFC 1123 letters, digits, '-' and '.'"
 
 
@@ -78,7 +78,7 @@ def _hostname_flaw(name: str) -> Optional[str]:
             return "it has an empty label ('..' or a leading '.')"
         if len(label) > 63:
             return "it has a label longer than 63 characters"
-        if not _LABEL.match(label):
+        if not _LABEL.fullmatch(label):
             return "a label has a character other than letters, digits and '-', or starts or ends with '-'"
     # An all-numeric last label is never a DNS name: "10.0.0.300" is a mistyped address.
     if labels[-1].isdigit():
