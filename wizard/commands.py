@@ -58,7 +58,9 @@ def render_plan(session, plan) -> str:
         if not step_plan.has_changes:
             continue
         out.append(f"== Step {step.number}: {step.title}")
-        for item in step_plan.items:
+        for item in session.step_preview(step.number):
+            if item.kind == "note":
+                continue
             out.append(item.text.rstrip("\n") if item.kind == "diff" else f"# {item.title}\n{item.text.rstrip()}")
     if not out:
         return "Nothing to change: the host already matches these answers.\n"

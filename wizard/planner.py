@@ -31,12 +31,13 @@ class PreviewItem:
 @dataclass
 class StepPlan:
     number: int
-    items: List[PreviewItem] = field(default_factory=list)
+    diffs: List[PreviewItem] = field(default_factory=list)     # this step's edits of each file
+    commands: List[Change] = field(default_factory=list)       # rendered against the host by the session
     notes: List[str] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
-        return any(item.kind != "note" for item in self.items)
+        return bool(self.diffs or self.commands)
 
 
 @dataclass
@@ -94,11 +95,8 @@ class PlanContext:
             return
         wanted = FirewallPort(port, proto="tcp", zone=self.state.firewall_zone,
                               sources=list(a.receiver.allowed_senders), group=str(step))
-        if wanted.rich_rules():
-            missing = [r for r in wanted.rich_rules() if r not in self.state.rich_rules]
-            if not missing:
-                return
-        elif f"{port}/tcp" in self.state.open_ports:
+        present = {"port": self.state.open_ports, "rich-rule": self.state.rich_rules}
+        if all(value in present[option] for option, value in wanted.rules()):
             return
         self.commands.append(wanted)
 
@@ -251,9 +249,6 @@ def _assemble(ctx: PlanContext) -> Plan:
 
     steps = {s.number: StepPlan(s.number, notes=list(ctx.notes[s.number])) for s in STEPS}
     for number, step in steps.items():
-        for path, diff in ctx.drafts.step_diffs(number):
-            step.items.append(PreviewItem(path, "diff", diff))
-        for change in changes:
-            if change.group == str(number) and not isinstance(change, WriteFile):
-                step.items.append(PreviewItem(change.describe(), "command", change.preview(None)))
+        step.diffs = [PreviewItem(path, "diff", diff) for path, diff in ctx.drafts.step_diffs(number)]
+        step.commands = [c for c in changes if c.group == str(number) and not isinstance(c, WriteFile)]
     return Plan(steps=steps, changes=changes)

@@ -92,8 +92,11 @@ class Session:
         return None
 
     def step_preview(self, step: int) -> List[PreviewItem]:
+        """This step's file diffs, the exact commands it will run, then its notes."""
         step_plan = self.plan().steps[step]
-        return step_plan.items + [PreviewItem("note", "note", n) for n in step_plan.notes]
+        commands = [PreviewItem(c.describe(self._host), "command", c.preview(self._host))
+                    for c in step_plan.commands]
+        return step_plan.diffs + commands + [PreviewItem("note", "note", n) for n in step_plan.notes]
 
     def _refresh(self) -> None:
         self._state = None
