@@ -64,8 +64,12 @@ def safe_config_value(value: Any, allow_inner_spaces: bool = False) -> Optional[
 
 def _hostname_flaw(name: str) -> Optional[str]:
     """Why `name` (already a non-empty str) is not an RFC 1123 host name, or None."""
+    if any(char.isspace() for char in name):
+        return "it contains a space or another blank"
+    if "#" in name:
+        return "it contains '#'"
     if safe_config_value(name) is not None:
-        return "it contains a space, '#' or a character other than printable ASCII"
+        return "it contains a character that is not printable ASCII"
     if name.endswith("."):
         name = name[:-1]
     if not name:

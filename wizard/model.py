@@ -1,0 +1,503 @@
+"""The answers: everything the wizard needs to know to configure one host.
+
+The section and key names are those of the TOML answers file (issue #2). Every string that
+ends up in a configuration file is checked here so the planner never has to: no spaces,
+newlines, '#', non-printable characters, and short enough for audit's line buffers.
+
+validate_answers() and field_error() turn pydantic's errors into one line per problem,
+always starting with the dotted field name: `remote.port: 70000 is out of range; allowed: 1-65535`.
+"""
+import re
+from typing import Any, Callable, Dict, List, Literal, Optional, Tuple, Type
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,
+                      TypeAdapter, ValidationError, model_validator)
+from pydantic_core import PydanticCustomError
+from typing_extensions import Annotated, get_args, get_origin
+
+from wizard import validators
+from wizard.validators import show
+
+# Longest value that still fits `<key> = <value>\n` in audisp-remote's 128-byte buffer for the
+# longest key we write; checked per field below with its own key.
+_LINE_LIMIT = 127
+
+
+# ---- reusable annotated types --------------------------------------------------------------
+def _fail(reason: str) -> PydanticCustomError:
+    # The reason is passed as context, never as the template: user text may contain braces.
+    return PydanticCustomError("answers_value", "{reason}", {"reason": reason})
+
+
+def _rule(check: Callable[[Any], Optional[str]]) -> AfterValidator:
+    def run(value: Any) -> Any:
+        reason = check(value)
+        if reason:
+            raise _fail(reason)
+        return value
+    return AfterValidator(run)
+
+
+def _fits_line(key: str) -> AfterValidator:
+    """The value must fit on one `key = value` line audit can read."""
+    def check(value: Any) -> Optional[str]:
+        size = len(("%s = %s\n" % (key, value)).encode("utf-8"))
+        if size > _LINE_LIMIT:
+            return "is too long: `%s = ...` would be %d bytes; audit reads at most %d per line" % (
+                key, size, _LINE_LIMIT)
+        return None
+    return _rule(check)
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _blank_to_none(value: Any) -> Any:
+    """TOML has no null: an empty string means "not set"."""
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    return value
+
+
+def _whole_number(value: Any) -> Any:
+    """Ints, or digits typed as text; never booleans or fractions."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise PydanticCustomError("answers_int", "must be a whole number")
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"-?[0-9]{1,20}", text):
+            raise PydanticCustomError("answers_int", "must be a whole number")
+        return int(text)
+    return value
+
+
+def _int_text(value: Any) -> Any:
+    """Accept `client_ports = 1024` as well as `"1024"`."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _absolute_path(value: str) -> Optional[str]:
+    problem = validators.safe_config_value(value)
+    if problem:
+        return problem
+    if not value.startswith("/"):
+        return "%s must be an absolute path (starting with /)" % show(value)
+    if "/../" in value + "/" or "/./" in value + "/":
+        return "%s must not contain '.' or '..' components" % show(value)
+    if value.endswith("/"):
+        return "%s must be a file, not a directory" % show(value)
+    return None
+
+
+def _port_range(value: str) -> Optional[str]:
+    match = re.fullmatch(r"([0-9]{1,5})(?:-([0-9]{1,5}))?", value)
+    if not match:
+        return "%s must be a port \"N\" or a range \"N-M\" (like 1024-65535)" % show(value)
+    low = int(match.group(1))
+    high = int(match.group(2)) if match.group(2) else low
+    if not (1 <= low <= 65535 and 1 <= high <= 65535):
+        return "%s: ports must be 1-65535" % show(value)
+    if low > high:
+        return "%s: the first port must not be larger than the second" % show(value)
+    return None
+
+
+def _zone_name(value: str) -> Optional[str]:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", value):
+        return "%s is not a firewalld zone name (letters, digits, '_' and '-', at most 32)" % show(value)
+    return None
+
+
+def _name_label(value: str) -> Optional[str]:
+    return validators.safe_config_value(value)
+
+
+def Whole(low: int, high: int) -> Any:
+    """An int in [low, high]; digits typed as text are accepted, booleans and floats are not."""
+    return Annotated[int, BeforeValidator(_whole_number), Field(ge=low, le=high)]
+
+
+def Choice(*values: str, upper: bool = False) -> Any:
+    """One of `values`; input is matched case-insensitively and normalised."""
+    return Annotated[Literal[values], BeforeValidator(_upper if upper else _lower)]  # type: ignore
+
+
+Port = Whole(1, 65535)
+HostOrIp = Annotated[str, _rule(validators.host_or_ip), _fits_line("remote_server")]
+Cidr = Annotated[str, _rule(validators.cidr)]
+_INT32 = 2147483647  # audit parses these with strtoul into an int-sized field
+
+FAILURE_ACTIONS = ("ignore", "syslog", "warn_once", "warn_once_continue", "suspend", "single",
+                   "halt", "stop")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- sections ------------------------------------------------------------------------------
+class AuditdSection(_Section):
+    """Settings written to auditd.conf."""
+
+    name_format: Choice("none", "hostname", "fqd", "numeric", "user") = Field(
+        "hostname", description="How auditd labels each event with the node name (node=). "
+        "'hostname' lets the receiver tell senders apart and is what the STIGs ask for.")
+    name: Annotated[Optional[Annotated[str, _rule(_name_label), _fits_line("name")]],
+                    BeforeValidator(_blank_to_none)] = Field(
+        None, description="The node name used when name_format is 'user'.")
+    log_format: Choice("RAW", "ENRICHED", upper=True) = Field(
+        "ENRICHED", description="RAW writes records as the kernel sends them; ENRICHED adds "
+        "resolved uid/gid/syscall names so the receiver can read them without the sender's "
+        "account database.")
+    overflow_action: Choice("ignore", "syslog", "suspend", "single", "halt") = Field(
+        "syslog", description="What auditd does when its internal dispatcher queue is full.")
+
+    @model_validator(mode="after")
+    def _name_for_user_format(self) -> "AuditdSection":
+        problems = _auditd_problems(self.name_format, self.name)
+        if problems:
+            raise _cross(problems)
+        return self
+
+
+class RemoteSection(_Section):
+    """Settings written to audisp-remote.conf on a sender."""
+
+    server: Annotated[Optional[HostOrIp], BeforeValidator(_blank_to_none)] = Field(
+        None, description="Host name or IP address of the receiver (remote_server). "
+        "Required when role is 'sender'.")
+    port: Port = Field(60, description="TCP port the receiver listens on (60 is the only port "
+                       "SELinux labels audit_port_t by default).")
+    mode: Choice("immediate", "forward") = Field(
+        "immediate", description="'immediate' sends each event at once; 'forward' stores "
+        "events in queue_file first and survives receiver outages.")
+    queue_depth: Whole(1, 99999999) = Field(
+        10240, description="How many events audisp-remote holds in memory while the "
+        "receiver is unreachable.")
+    network_failure_action: Choice(*FAILURE_ACTIONS) = Field(
+        "syslog", description="What to do when the connection to the receiver fails. "
+        "The upstream default 'stop' ends forwarding for good after one network failure.")
+    local_port: Whole(0, 65535) = Field(
+        0, description="Source port for the connection; 0 lets the kernel choose. A port "
+        "below 1024 must also be labelled audit_port_t in SELinux.")
+    heartbeat_timeout: Whole(0, _INT32) = Field(
+        0, description="Seconds without traffic before the connection is checked; 0 = off.")
+    queue_file: Annotated[str, _rule(_absolute_path), _fits_line("queue_file")] = Field(
+        "/var/spool/audit/remote.log", description="Spool file for mode = 'forward'. "
+        "Keep it under /var/spool/audit so SELinux lets audisp-remote write it.")
+
+
+class ReceiverSection(_Section):
+    """Settings written to auditd.conf on the receiver."""
+
+    listen_port: Port = Field(60, description="TCP port auditd listens on (tcp_listen_port).")
+    allowed_senders: List[Cidr] = Field(
+        default_factory=list, description="Addresses or networks allowed through the firewall "
+        "to the listen port (like \"192.0.2.0/24\"); empty = any address.")
+    max_per_addr: Whole(1, 1024) = Field(
+        1, description="Connections accepted from one address (tcp_max_per_addr).")
+    local_events: StrictBool = Field(
+        True, description="Also record this host's own events (local_events).")
+    client_ports: Annotated[Optional[Annotated[str, _rule(_port_range)]],
+                            BeforeValidator(_blank_to_none), BeforeValidator(_int_text)] = Field(
+        None, description="Source ports senders may use, \"N\" or \"N-M\" "
+        "(tcp_client_ports); not set = any.")
+    client_max_idle: Whole(0, _INT32) = Field(
+        0, description="Seconds an idle sender connection is kept; 0 = forever.")
+    listen_queue: Whole(1, 65535) = Field(
+        5, description="Pending connections the kernel queues (tcp_listen_queue).")
+
+
+class SecuritySection(_Section):
+    """How forwarded records are protected on the wire."""
+
+    encryption: Choice("none", "kerberos", "tls") = Field(
+        "none", description="'kerberos' (transport = KRB5) for the audisp-remote method; "
+        "'tls' for the rsyslog method (audisp-remote only has TLS from audit 4.2).")
+
+
+class FirewallSection(_Section):
+    manage: StrictBool = Field(True, description="Open the listen port in firewalld on the receiver.")
+    zone: Annotated[Optional[Annotated[str, _rule(_zone_name)]],
+                    BeforeValidator(_blank_to_none)] = Field(
+        None, description="firewalld zone to change; not set = the default zone.")
+
+
+class SELinuxSection(_Section):
+    manage: StrictBool = Field(
+        True, description="Label a non-default port audit_port_t with semanage.")
+
+
+class Answers(_Section):
+    """All answers. An answers file may leave out any key; defaults are filled in."""
+
+    role: Choice("sender", "receiver") = Field(
+        "sender", description="'sender' forwards this host's audit records; 'receiver' collects them.")
+    method: Choice("audisp-remote", "rsyslog") = Field(
+        "audisp-remote", description="'audisp-remote' (native audit protocol, ausearch works on "
+        "the receiver) or 'rsyslog' (text lines over syslog, what the RHEL STIGs describe).")
+    auditd: AuditdSection = Field(default_factory=AuditdSection)
+    remote: RemoteSection = Field(default_factory=RemoteSection)
+    receiver: ReceiverSection = Field(default_factory=ReceiverSection)
+    security: SecuritySection = Field(default_factory=SecuritySection)
+    firewall: FirewallSection = Field(default_factory=FirewallSection)
+    selinux: SELinuxSection = Field(default_factory=SELinuxSection)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Answers":
+        problems = _answers_problems(self.role, self.method, self.remote.server,
+                                     self.security.encryption)
+        if problems:
+            raise _cross(problems)
+        return self
+
+
+# ---- checks across fields (shared by the models and by validate_answers) -------------------
+def _auditd_problems(name_format: Any, name: Any) -> List[Tuple[str, str]]:
+    if name_format == "user" and not name:
+        return [("auditd.name", "required when auditd.name_format is \"user\"")]
+    return []
+
+
+def _answers_problems(role: Any, method: Any, server: Any, encryption: Any) -> List[Tuple[str, str]]:
+    problems = []
+    if role == "sender" and not server:
+        problems.append(("remote.server", "required for a sender: the receiver's hostname "
+                         "or IP address"))
+    if method == "rsyslog" and encryption == "kerberos":
+        problems.append(("security.encryption", "\"kerberos\" works only with method "
+                         "\"audisp-remote\"; allowed with rsyslog: none, tls"))
+    return problems
+
+
+def _cross(problems: List[Tuple[str, str]]) -> PydanticCustomError:
+    return PydanticCustomError("answers_cross", "{summary}", {
+        "summary": "; ".join("%s: %s" % p for p in problems), "problems": problems})
+
+
+# ---- turning pydantic errors into one line each --------------------------------------------
+SECTIONS: Dict[str, Type[BaseModel]] = {
+    "auditd": AuditdSection, "remote": RemoteSection, "receiver": ReceiverSection,
+    "security": SecuritySection, "firewall": FirewallSection, "selinux": SELinuxSection,
+}
+
+
+def _key_text(part: Any) -> str:
+    if isinstance(part, int):
+        return "[%d]" % part
+    text = str(part)
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", text):
+        return text
+    return show(text)
+
+
+def _dotted(loc: Tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        piece = _key_text(part)
+        out += piece if piece.startswith("[") or not out else "." + piece
+    return out or "(answers file)"
+
+
+def _model_at(path: Tuple[Any, ...]) -> Optional[Type[BaseModel]]:
+    if not path:
+        return Answers
+    if len(path) == 1 and path[0] in SECTIONS:
+        return SECTIONS[path[0]]
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated and Optional to the core type."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin is not None and type(None) in get_args(annotation):
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
+        else:
+            return annotation
+
+
+def _field_info(path: Tuple[Any, ...]):
+    model = _model_at(path[:-1])
+    if model is None or not path or not isinstance(path[-1], str):
+        return None
+    return model.model_fields.get(path[-1])
+
+
+def _allowed(path: Tuple[Any, ...]) -> Optional[str]:
+    """What the field at `path` accepts, for the "; allowed: ..." tail of a message."""
+    field = _field_info(path)
+    if field is None:
+        return None
+    core = _unwrap(field.annotation)
+    if get_origin(core) is Literal:
+        return ", ".join(get_args(core))
+    low = high = None
+    for meta in field.metadata:
+        low = getattr(meta, "ge", low)
+        high = getattr(meta, "le", high)
+    if low is not None and high is not None:
+        return "whole numbers %d-%d" % (low, high)
+    if core is bool:
+        return "true, false"
+    return None
+
+
+def _with_allowed(path: Tuple[Any, ...], text: str) -> str:
+    allowed = _allowed(path)
+    return "%s; allowed: %s" % (text, allowed) if allowed else text
+
+
+_TYPE_WORDS = {
+    "string_type": "must be text (a quoted string)",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list, like [\"192.0.2.0/24\"]",
+    "missing": "is required",
+}
+_NUMBER_TYPES = {"int_type", "int_parsing", "int_from_float", "answers_int", "int_parsing_size"}
+_RANGE_TYPES = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+_TABLE_TYPES = {"model_type", "model_attributes_type", "dict_type"}
+
+
+def _messages_for(error: Dict[str, Any], prefix: Tuple[Any, ...] = ()) -> List[str]:
+    loc = prefix + tuple(error.get("loc", ()))
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "answers_cross":
+        return ["%s: %s" % pair for pair in ctx.get("problems", [])]
+    dotted = _dotted(loc)
+    if kind == "answers_value":
+        text = str(ctx.get("reason", "is not valid"))
+    elif kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        names = ", ".join(parent.model_fields) if parent else ""
+        text = "unknown key; allowed: " + names if names else "unknown key"
+    elif kind == "literal_error":
+        text = _with_allowed(loc, "%s is not allowed" % show(value))
+    elif kind in _RANGE_TYPES:
+        text = _with_allowed(loc, "%s is out of range" % show(value))
+    elif kind in _NUMBER_TYPES:
+        text = _with_allowed(loc, "%s is not a whole number" % show(value))
+    elif kind in _TABLE_TYPES:
+        text = "must be a table (a [%s] section)" % dotted if len(loc) == 1 else "must be a table"
+    elif kind in _TYPE_WORDS:
+        text = _with_allowed(loc, _TYPE_WORDS[kind]) if kind == "bool_type" else _TYPE_WORDS[kind]
+    else:
+        text = " ".join(str(error.get("msg", "is not valid")).split())
+    return ["%s: %s" % (dotted, text)]
+
+
+def _errors_of(exc: ValidationError) -> List[Dict[str, Any]]:
+    return exc.errors(include_url=False)
+
+
+def _raw(data: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _raw_cross_problems(data: Dict[str, Any], flagged: List[str]) -> List[str]:
+    """Checks across fields on the raw input, for when other fields already failed
+    (pydantic runs the model-level checks only when every field is valid)."""
+    def norm(value: Any, default: Any) -> Any:
+        return default if value is None else _lower(value)
+    name_format = norm(_raw(data, "auditd", "name_format"), "hostname")
+    problems = _auditd_problems(name_format, _blank_to_none(_raw(data, "auditd", "name")))
+    problems += _answers_problems(
+        norm(data.get("role"), "sender"), norm(data.get("method"), "audisp-remote"),
+        _blank_to_none(_raw(data, "remote", "server")),
+        norm(_raw(data, "security", "encryption"), "none"))
+    taken = {m.split(":", 1)[0] for m in flagged}
+    return ["%s: %s" % (field, text) for field, text in problems if field not in taken]
+
+
+def validate_answers(data: Any) -> Tuple[Optional[Answers], List[str]]:
+    """(Answers, []) when `data` is valid, else (None, one message per problem)."""
+    if not isinstance(data, dict):
+        return None, ["(answers file): must be a table of sections, not %s" % type(data).__name__]
+    try:
+        return Answers.model_validate(data), []
+    except ValidationError as exc:
+        messages: List[str] = []
+        for error in _errors_of(exc):
+            for message in _messages_for(error):
+                if message not in messages:
+                    messages.append(message)
+        messages += _raw_cross_problems(data, messages)
+        return None, messages
+    except RecursionError:
+        return None, ["(answers file): nested too deeply"]
+
+
+# ---- one field at a time (the TUI calls this per keystroke) ---------------------------------
+_ADAPTERS: Dict[str, TypeAdapter] = {}
+
+
+def _adapter(dotted: str) -> Optional[TypeAdapter]:
+    if dotted in _ADAPTERS:
+        return _ADAPTERS[dotted]
+    path = tuple(dotted.split("."))
+    field = _field_info(path)
+    if field is None or isinstance(_unwrap(field.annotation), type) and \
+            issubclass(_unwrap(field.annotation), BaseModel):
+        return None
+    annotation = field.annotation
+    if field.metadata:
+        annotation = Annotated[(annotation, *field.metadata)]  # type: ignore
+    adapter = TypeAdapter(annotation)
+    _ADAPTERS[dotted] = adapter
+    return adapter
+
+
+def field_names() -> List[str]:
+    """Every dotted field name a user can set, in form order."""
+    names = []
+    for name, field in Answers.model_fields.items():
+        section = SECTIONS.get(name)
+        if section is None:
+            names.append(name)
+        else:
+            names.extend("%s.%s" % (name, key) for key in section.model_fields)
+    return names
+
+
+def field_error(dotted: str, value: Any) -> Optional[str]:
+    """The message for one field's value (checked alone, without the other fields), or None."""
+    adapter = _adapter(dotted) if isinstance(dotted, str) else None
+    if adapter is None:
+        return "%s: unknown field; allowed: %s" % (_key_text(dotted), ", ".join(field_names()))
+    try:
+        adapter.validate_python(value)
+    except ValidationError as exc:
+        path = tuple(dotted.split("."))
+        messages = [m for error in _errors_of(exc) for m in _messages_for(error, path)]
+        return messages[0] if messages else "%s: is not valid" % dotted
+    except RecursionError:
+        return "%s: nested too deeply" % dotted
+    return None
+
+
+def with_field(answers: Answers, dotted: str, value: Any) -> Tuple[Optional[Answers], List[str]]:
+    """A copy of `answers` with one field changed, validated as a whole."""
+    if dotted not in field_names():
+        return None, [str(field_error(dotted, value))]
+    data = answers.model_dump()
+    path = dotted.split(".")
+    target = data
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
+    return validate_answers(data)
