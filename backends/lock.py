@@ -1,0 +1,103 @@
+"""One auditd-wizard at a time per host: an flock on <state_dir>/lock with the holder's pid inside.
+
+flock is released by the kernel when the holder dies (even by kill -9), so a stale lock file
+never blocks anyone; the pid is only there to name the holder in the message."""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+from pathlib import Path
+from typing import Optional
+
+
+class TransactionError(Exception):
+    """A transaction request that cannot be carried out; str() is one line for the user."""
+
+
+class LockedError(TransactionError):
+    def __init__(self, lock_path: Path, pid: Optional[int]) -> None:
+        self.lock_path = lock_path
+        self.pid = pid
+        who = f"pid {pid}" if pid else "pid unknown"
+        super().__init__(f"another auditd-wizard ({who}) is changing this host; wait for it or "
+                         f"remove {lock_path} if that process is gone")
+
+
+def make_private_dir(directory: Path) -> None:
+    """mkdir -p with mode 0700 on every directory it had to create (and on `directory`)."""
+    missing = []
+    current = Path(directory)
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(str(path), 0o700)
+        except FileExistsError:
+            pass
+    os.chmod(str(directory), 0o700)
+
+
+def _read_pid(fd: int) -> Optional[int]:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 64).decode("ascii", "replace").strip()
+        return int(text) if text.isdigit() else None
+    except OSError:
+        return None
+
+
+class HostLock:
+    """Context manager: `with HostLock(state_dir): ...` or raises LockedError at once."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.path = Path(state_dir) / "lock"
+        self._fd: Optional[int] = None
+
+    def acquire(self) -> None:
+        make_private_dir(self.path.parent)
+        fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            pid = _read_pid(fd)
+            os.close(fd)
+            if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise LockedError(self.path, pid) from None
+            raise
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        os.fsync(fd)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            os.ftruncate(fd, 0)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def __enter__(self) -> "HostLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def lock_holder(state_dir: Path) -> Optional[int]:
+    """The pid of a live holder (0 when held but the pid is unreadable), or None when free."""
+    lock = HostLock(state_dir)
+    if not lock.path.exists():
+        return None
+    try:
+        lock.acquire()
+    except LockedError as err:
+        return err.pid or 0
+    lock.release()
+    return None
