@@ -126,7 +126,13 @@ def Whole(low: int, high: int) -> Any:
 
 def Choice(*values: str, upper: bool = False) -> Any:
     """One of `values`; input is matched case-insensitively and normalised."""
-    return Annotated[Literal[values], BeforeValidator(_upper if upper else _lower)]  # type: ignore
+    change_case = _upper if upper else _lower
+
+    def normalise(value: Any) -> Any:
+        # Keep what the user typed when it matches nothing, so the message shows it.
+        normalised = change_case(value)
+        return normalised if normalised in values else value
+    return Annotated[Literal[values], BeforeValidator(normalise)]  # type: ignore
 
 
 Port = Whole(1, 65535)
@@ -421,7 +427,10 @@ def _raw_cross_problems(data: Dict[str, Any], flagged: List[str]) -> List[str]:
         _blank_to_none(_raw(data, "remote", "server")),
         norm(_raw(data, "security", "encryption"), "none"))
     taken = {m.split(":", 1)[0] for m in flagged}
-    return ["%s: %s" % (field, text) for field, text in problems if field not in taken]
+
+    def already_flagged(field: str) -> bool:
+        return any(field == t or field.startswith(t + ".") for t in taken)
+    return ["%s: %s" % (field, text) for field, text in problems if not already_flagged(field)]
 
 
 def validate_answers(data: Any) -> Tuple[Optional[Answers], List[str]]:
