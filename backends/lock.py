@@ -25,17 +25,14 @@ class LockedError(TransactionError):
 
 
 def make_private_dir(directory: Path) -> None:
-    """mkdir -p with mode 0700 on every directory it had to create (and on `directory`)."""
-    missing = []
-    current = Path(directory)
-    while not current.exists():
-        missing.append(current)
-        current = current.parent
-    for path in reversed(missing):
-        try:
-            os.mkdir(str(path), 0o700)
-        except FileExistsError:
-            pass
+    """mkdir -p: `directory` itself gets mode 0700; missing ancestors (a sandbox without
+    /var/lib) get the usual 0755."""
+    directory = Path(directory)
+    directory.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+    try:
+        os.mkdir(str(directory), 0o700)
+    except FileExistsError:
+        pass
     os.chmod(str(directory), 0o700)
 
 
