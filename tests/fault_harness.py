@@ -123,13 +123,26 @@ def tree_snapshot(root: Path) -> Dict[str, tuple]:
     return snap
 
 
+def _without_empties(value):
+    """An absent key and an empty list/dict mean the same to the simulator (it may add e.g. a
+    zone's "services": [] the first time it saves)."""
+    if isinstance(value, dict):
+        cleaned = {k: _without_empties(v) for k, v in value.items()}
+        return {k: v for k, v in cleaned.items() if v not in ({}, [])}
+    if isinstance(value, list):
+        return [_without_empties(v) for v in value]
+    return value
+
+
 def sim_state(root: Path) -> dict:
+    """The simulated system's configuration: state.json less its logs and event counters."""
     state = json.loads((Path(root) / ".sandbox" / "state.json").read_text())
     for key in EVENT_COUNTERS:
         state.pop(key, None)
     for service in state.get("services", {}).values():
-        service.pop("restarts", None)
-    return state
+        for key in [k for k, v in service.items() if isinstance(v, int) and not isinstance(v, bool)]:
+            del service[key]  # restarts, starts: how often something ran, not how it is set up
+    return _without_empties(state)
 
 
 def snapshot(root: Path) -> Tuple[Dict[str, tuple], dict]:
@@ -141,7 +154,10 @@ def assert_same(root: Path, before, case: str) -> None:
     files_now, state_now = snapshot(root)
     changed = sorted(k for k in set(files_before) | set(files_now) if files_before.get(k) != files_now.get(k))
     assert not changed, f"{case}: files differ after rollback: {changed}"
-    assert state_now == state_before, f"{case}: simulated state differs after rollback"
+    if state_now != state_before:
+        keys = sorted(k for k in set(state_now) | set(state_before) if state_now.get(k) != state_before.get(k))
+        detail = "; ".join(f"{k}: {state_before.get(k)!r} -> {state_now.get(k)!r}" for k in keys)
+        raise AssertionError(f"{case}: simulated state differs after rollback: {detail}")
 
 
 def _set_fail_rules(root: Path, rules: List[dict]) -> None:
