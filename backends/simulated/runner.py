@@ -1,0 +1,90 @@
+"""SimulatedRunner: the Runner of a sandbox root, a pretend AlmaLinux kept in one JSON file."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Dict, Optional, Sequence, Tuple, Union
+
+from backends.runner import CommandError, CommandResult
+from backends.simulated import firewall, packages, selinux, services
+from backends.simulated.failures import take_failure
+from backends.simulated.outcome import NotSimulated, Outcome, failed, ok
+from backends.simulated.state import load_state, locked, save_state, state_path
+
+Handler = Callable[[dict, Sequence[str], Path], Outcome]
+
+
+def _hostname(state: dict, argv: Sequence[str], root: Path) -> Outcome:
+    name = state.get("hostname", "localhost")
+    if len(argv) == 1:
+        return ok(name + "\n")
+    if list(argv[1:]) in (["-f"], ["--fqdn"]):
+        return ok(state.get("fqdn", name) + "\n")
+    if list(argv[1:]) in (["-s"], ["--short"]):
+        return ok(name.split(".")[0] + "\n")
+    raise NotSimulated()
+
+
+HANDLERS: Dict[str, Handler] = {
+    "rpm": packages.rpm,
+    "dnf": packages.dnf,
+    "systemctl": services.systemctl,
+    "service": services.service,
+    "auditctl": services.auditctl,
+    "getenforce": selinux.getenforce,
+    "semanage": selinux.semanage,
+    "restorecon": selinux.restorecon,
+    "firewall-cmd": firewall.firewall_cmd,
+    "hostname": _hostname,
+}
+
+
+class SimulatedRunner:
+    """Emulates the commands the wizard runs against <root>/.sandbox/state.json.
+    Every command is logged in state["log"]; failures can be injected (see failures.py)."""
+
+    def __init__(self, root: Union[str, Path]) -> None:
+        self.root = Path(root)
+
+    def state(self) -> dict:
+        """A fresh copy of the pretend host's state (for tests and diagnostics)."""
+        return load_state(self.root)
+
+    def run(self, argv: Sequence[str], *, ok_codes: Sequence[int] = (0,),
+            timeout: float = 600, input: Optional[str] = None) -> CommandResult:
+        args: Tuple[str, ...] = tuple(str(a) for a in argv)
+        if not args:
+            raise CommandError(args, 127, reason="is empty")
+        if not state_path(self.root).is_file():
+            raise CommandError(args, 127, reason=f"cannot run: {self.root} is not a sandbox root "
+                                                  f"(no {state_path(self.root).name} in .sandbox)")
+        with locked(self.root):
+            state = load_state(self.root)
+            state["log"].append(list(args))
+            outcome, simulated = self._outcome(state, args)
+            save_state(self.root, state)
+        if not simulated:
+            raise CommandError(args, 127, stderr=outcome.stderr,
+                               reason="is not simulated in the sandbox (exit 127)")
+        if outcome.exit_code == 127 or outcome.exit_code not in ok_codes:
+            raise CommandError(args, outcome.exit_code, stderr=outcome.stderr, stdout=outcome.stdout)
+        return CommandResult(argv=args, exit_code=outcome.exit_code,
+                             stdout=outcome.stdout, stderr=outcome.stderr)
+
+    def has_command(self, program: str) -> bool:
+        return os.path.basename(program) not in load_state(self.root)["missing_commands"]
+
+    def _outcome(self, state: dict, args: Tuple[str, ...]) -> Tuple[Outcome, bool]:
+        program = os.path.basename(args[0])
+        if program in state["missing_commands"]:
+            return failed(127, f"{program}: command not found\n"), True
+        injected = take_failure(state, args)
+        if injected is not None:
+            return injected, True
+        handler = HANDLERS.get(program)
+        try:
+            if handler is None:
+                raise NotSimulated()
+            return handler(state, args, self.root), True
+        except NotSimulated:
+            return failed(127, f"{program}: this command form is not simulated\n"), False
