@@ -128,5 +128,25 @@ class Session:
         finally:
             self._refresh()
 
+    def transaction_preview(self, tx_id: str) -> List[PreviewItem]:
+        """What a past transaction changed: file diffs from its backups, and its commands
+        (for the History screen)."""
+        import difflib
+        record = self.transaction(tx_id)
+        items: List[PreviewItem] = []
+        for change, before in zip(record.changes, record.before):
+            content, path = getattr(change, "content", None), getattr(change, "path", None)
+            if content is None or not path:
+                items.append(PreviewItem(change.describe(), "command", change.describe()))
+                continue
+            old, existed = "", bool(before and before.get("exists"))
+            if before and before.get("backup"):
+                backup = self._host.state_dir() / before["backup"]
+                old = backup.read_text(errors="replace") if backup.exists() else ""
+            diff = difflib.unified_diff(old.splitlines(True), content.splitlines(True),
+                                        path if existed else "/dev/null", path)
+            items.append(PreviewItem(path, "diff", "".join(diff)))
+        return items
+
     def preview_change(self, change) -> str:
         return change.preview(self._host)

@@ -1,0 +1,140 @@
+"""One form row per answer field: label, control, and the inline validation message.
+
+The kind of control comes from the Answers model itself (choices -> Select, booleans ->
+[X] box, the rest -> a text Input), so a field added to the model needs no UI code beyond
+naming it in a step's FIELDS."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, List, Optional, Tuple
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from wizard.model import SECTIONS, Answers
+from screens.widgets import AsciiSelect, YesNo, split_list
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    dotted: str
+    label: str
+    visible: Optional[Callable[[Answers], bool]] = None   # None = always
+
+
+def _field_info(dotted: str):
+    section, _, key = dotted.rpartition(".")
+    model = SECTIONS[section] if section else Answers
+    return model.model_fields[key]
+
+
+def _core(annotation: Any) -> Any:
+    from typing_extensions import Annotated, get_args, get_origin
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin is not None and type(None) in get_args(annotation):
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
+        else:
+            return annotation
+
+
+def field_kind(dotted: str) -> Tuple[str, Tuple[str, ...]]:
+    """("choice", options) | ("bool", ()) | ("list", ()) | ("text", ())."""
+    from typing_extensions import Literal, get_args, get_origin
+    core = _core(_field_info(dotted).annotation)
+    if get_origin(core) is Literal:
+        return "choice", tuple(get_args(core))
+    if core is bool:
+        return "bool", ()
+    if get_origin(core) in (list, List):
+        return "list", ()
+    return "text", ()
+
+
+def field_help(dotted: str) -> str:
+    return _field_info(dotted).description or ""
+
+
+def current_value(answers: Answers, dotted: str) -> Any:
+    value: Any = answers
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def value_to_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _dom_id(dotted: str) -> str:
+    return "f-" + dotted.replace(".", "--").replace("_", "-")
+
+
+class FieldRow(Vertical):
+    """Label + control on one line, the field's message (if any) on the next."""
+
+    DEFAULT_CSS = """
+    FieldRow { height: auto; }
+    FieldRow > Horizontal { height: 1; }
+    FieldRow .field-label { width: 24; height: 1; }
+    FieldRow Input, FieldRow Select { width: 1fr; }
+    FieldRow .field-error { color: $error; height: auto; display: none; }
+    FieldRow.-invalid .field-error { display: block; }
+    """
+
+    def __init__(self, spec: FieldSpec, answers: Answers):
+        super().__init__(id="row-" + _dom_id(spec.dotted)[2:])
+        self.spec = spec
+        self.kind, self.options = field_kind(spec.dotted)
+        self._initial = current_value(answers, spec.dotted)
+        self.error: Optional[str] = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Label(self.spec.label, classes="field-label")
+            yield self._make_control()
+        yield Static("", classes="field-error")
+
+    def _make_control(self):
+        control_id = _dom_id(self.spec.dotted)
+        if self.kind == "choice":
+            return AsciiSelect([(o, o) for o in self.options], value=self._initial,
+                               allow_blank=False, compact=True, id=control_id)
+        if self.kind == "bool":
+            return YesNo("", value=bool(self._initial), compact=True, id=control_id)
+        return Input(value_to_text(self._initial), compact=True, id=control_id,
+                     select_on_focus=False)
+
+    @property
+    def control(self):
+        return self.query_one("#" + _dom_id(self.spec.dotted))
+
+    def typed_value(self) -> Any:
+        """The control's value in the form the model takes (lists split, blanks kept as "")."""
+        control = self.control
+        if self.kind == "list":
+            return split_list(control.value)
+        return control.value
+
+    def show_value(self, value: Any) -> None:
+        """Put a value into the control without treating it as typing."""
+        control = self.control
+        with control.prevent(Input.Changed, AsciiSelect.Changed, YesNo.Changed):
+            if self.kind == "bool":
+                control.value = bool(value)
+            elif self.kind == "choice":
+                control.value = value
+            else:
+                control.value = value_to_text(value)
+
+    def set_error(self, message: Optional[str]) -> None:
+        self.error = message
+        self.query_one(".field-error", Static).update(message or "")
+        self.set_class(bool(message), "-invalid")

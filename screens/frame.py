@@ -1,0 +1,114 @@
+"""The one frame all nine steps share: side list of steps, the current step's pane, footer.
+
+Changing step swaps the pane in a ContentSwitcher instead of replacing the Screen, so only the
+pane and two lines of the side list are repainted (a few KB on a 115200-baud console)."""
+from __future__ import annotations
+
+from typing import Dict, List
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wizard.steps import STEPS
+from screens.step_base import StepPane
+from screens.step1_install import InstallPane
+from screens.step2_auditd import AuditdPane
+from screens.step3_plugin import PluginPane
+from screens.step4_remote import RemotePane
+from screens.step5_selinux_firewall import SELinuxFirewallPane
+from screens.step6_receiver import ReceiverPane
+from screens.step7_test import DeliveryTestPane
+from screens.step8_security import SecurityPane
+from screens.step9_troubleshoot import TroubleshootPane
+
+PANES = (InstallPane, AuditdPane, PluginPane, RemotePane, SELinuxFirewallPane,
+         ReceiverPane, DeliveryTestPane, SecurityPane, TroubleshootPane)
+
+
+class StepChosen(Message):
+    """The user picked a step in the side list."""
+
+    def __init__(self, number: int):
+        super().__init__()
+        self.number = number
+
+
+class StepFrame(Screen):
+    def __init__(self, session, colour: bool):
+        super().__init__(id="frame")
+        self.session = session
+        self.colour = colour
+        self.current = STEPS[0].number
+        self._changed: Dict[int, bool] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="frame-title")
+        with Horizontal(id="frame-body"):
+            yield OptionList(*[Option(self._prompt(s.number), id=f"s{s.number}") for s in STEPS],
+                             id="step-list", compact=True)
+            with ContentSwitcher(initial=f"step-{self.current}", id="panes"):
+                for pane_class in PANES:
+                    yield pane_class(self.session, self.colour)
+        yield Footer(compact=True)
+
+    def _title(self) -> str:
+        a, f = self.session.answers, self.session.facts
+        where = " (sandbox)" if self.session.is_sandbox else ""
+        return f" auditd-wizard: {a.role} via {a.method} on {f.hostname}{where}"
+
+    def _prompt(self, number: int) -> str:
+        title = STEPS[number - 1].title
+        mark = ">" if number == self.current else " "
+        star = "*" if self._changed.get(number) else " "
+        return f"{mark}{number} {title[:17]:<17}{star}"
+
+    # ------------------------------------------------------------------ API for the App
+    @property
+    def panes(self) -> List[StepPane]:
+        return list(self.query(StepPane))
+
+    def pane(self, number: int) -> StepPane:
+        return self.query_one(f"#step-{number}", StepPane)
+
+    def show_step(self, number: int, focus: bool = True) -> None:
+        previous, self.current = self.current, number
+        self.query_one(ContentSwitcher).current = f"step-{number}"
+        step_list = self.query_one(OptionList)
+        for n in {previous, number}:
+            step_list.replace_option_prompt(f"s{n}", self._prompt(n))
+        step_list.highlighted = number - 1
+        pane = self.pane(number)
+        pane.refresh_preview()
+        if focus:
+            pane.first_control().focus()
+
+    def sync_all(self) -> None:
+        """After the role/method changed (Welcome) or a rollback: every pane re-reads the answers."""
+        self.query_one("#frame-title", Static).update(self._title())
+        for pane in self.panes:
+            pane.sync()
+
+    def update_markers(self) -> None:
+        """Mark steps with changes (`*`); only prompts that changed are repainted."""
+        try:
+            plan = self.session.plan()
+            changed = {s.number: plan.steps[s.number].has_changes for s in STEPS}
+        except Exception:
+            return
+        step_list = self.query_one(OptionList)
+        for number, flag in changed.items():
+            if self._changed.get(number) != flag:
+                self._changed[number] = flag
+                step_list.replace_option_prompt(f"s{number}", self._prompt(number))
+
+    def on_step_pane_refreshed(self, event: StepPane.Refreshed) -> None:
+        event.stop()
+        self.update_markers()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(StepChosen(int(event.option.id[1:])))

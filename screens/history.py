@@ -1,0 +1,83 @@
+"""History: past transactions with their diffs; roll one back."""
+from __future__ import annotations
+
+from typing import Optional
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.widgets import render_preview
+
+
+class HistoryScreen(Screen):
+    BINDINGS = [Binding("r", "rollback", "Roll back selected")]
+
+    def __init__(self, session, colour: bool):
+        super().__init__(id="history")
+        self.session = session
+        self.colour = colour
+        self.rows = session.history()
+
+    def compose(self) -> ComposeResult:
+        yield Static("History: changes made by this wizard (newest first)", classes="pane-title")
+        if self.rows:
+            yield OptionList(*[Option(self._prompt(tx), id=tx.id) for tx in self.rows],
+                             id="tx-list", compact=True)
+        else:
+            yield Static("No transactions yet.", id="tx-empty")
+        with VerticalScroll(id="tx-detail"):
+            yield Static("", id="tx-diff")
+        yield Footer(compact=True)
+
+    @staticmethod
+    def _prompt(tx) -> str:
+        return f"{tx.id}  {tx.status:<12} {tx.n_changes:>3} changes  {tx.label}"
+
+    def on_mount(self) -> None:
+        if self.rows:
+            tx_list = self.query_one(OptionList)
+            tx_list.highlighted = 0
+            tx_list.focus()
+            self._show(self.rows[0].id)
+
+    @property
+    def selected(self):
+        if not self.rows:
+            return None
+        index = self.query_one(OptionList).highlighted
+        return self.rows[index] if index is not None else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(event.option.id)
+        self.refresh_bindings()
+
+    def _show(self, tx_id: str) -> None:
+        try:
+            items = self.session.transaction_preview(tx_id)
+            text = render_preview(items, self.colour)
+        except Exception as error:
+            text = f"Cannot read transaction {tx_id}: {error}"
+        self.query_one("#tx-diff", Static).update(text)
+
+    def check_action(self, action: str, parameters) -> Optional[bool]:
+        if action == "rollback":
+            tx = self.selected
+            return tx is not None and tx.status in ("applied", "applying")
+        return True
+
+    def action_rollback(self) -> None:
+        tx = self.selected
+        if tx is None:
+            return
+        self.app.rollback_transaction(tx.id, then=lambda ok: self._reload())
+
+    def _reload(self) -> None:
+        self.rows = self.session.history()
+        tx_list = self.query_one(OptionList)
+        for tx in self.rows:
+            tx_list.replace_option_prompt(tx.id, self._prompt(tx))
+        self.refresh_bindings()

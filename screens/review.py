@@ -1,0 +1,146 @@
+"""Review & apply: the whole plan grouped by step; Apply runs in a thread worker with a
+progress bar and a live log; the outcome says what happened and how to undo it."""
+from __future__ import annotations
+
+from typing import Optional
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Log, ProgressBar, Static
+
+from wizard.steps import STEPS
+from screens.widgets import AsciiProgress, render_preview
+
+
+class Applied(Message):
+    """The apply worker finished (ok or rolled back)."""
+
+    def __init__(self, result):
+        super().__init__()
+        self.result = result
+
+
+def plan_text(session, colour: bool):
+    """The whole plan as one Text, grouped by step; or the reason there is none."""
+    from wizard.security_plan import PlanError
+    try:
+        plan = session.plan()
+    except PlanError as error:
+        return None, f"Cannot apply these answers: {error}"
+    except Exception as error:
+        return None, f"Cannot plan yet: {error}"
+    out = Text()
+    for step in STEPS:
+        step_plan = plan.steps[step.number]
+        if not step_plan.has_changes:
+            continue
+        out.append(f"== Step {step.number}: {step.title}\n", style="bold" if colour else "")
+        out.append_text(render_preview([i for i in step_plan.items if i.kind != "note"], colour))
+        out.append("\n\n")
+    if plan.empty:
+        return plan, "Nothing to change: this host already matches your answers."
+    return plan, out
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [Binding("f10,ctrl+n", "apply", "Apply", key_display="F10")]
+
+    def __init__(self, session, colour: bool, console: bool):
+        super().__init__(id="review")
+        self.session = session
+        self.colour = colour
+        self.console = console
+        self.plan, self._text = plan_text(session, colour)
+        self.state = "review"      # review -> applying -> done | failed
+        self.result = None
+
+    def compose(self) -> ComposeResult:
+        n = len(self.plan.changes) if self.plan is not None else 0
+        yield Static(f"Review & apply: {n} change(s)", classes="pane-title")
+        with VerticalScroll(id="review-plan"):
+            yield Static(self._text, id="plan-text")
+        if self.console:
+            yield AsciiProgress(id="progress")
+        else:
+            yield ProgressBar(id="progress", show_eta=False)
+        yield Log(id="apply-log", highlight=False)
+        yield Static("", id="outcome")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#progress").display = False
+        self.query_one("#apply-log").display = False
+        self.query_one("#outcome").display = False
+        self.query_one("#review-plan").focus()
+
+    def check_action(self, action: str, parameters) -> Optional[bool]:
+        if action == "apply":
+            return self.state == "review" and self.plan is not None and not self.plan.empty
+        return True
+
+    # ------------------------------------------------------------------ apply
+    def action_apply(self) -> None:
+        if not self.check_action("apply", ()):
+            return
+        self.state = "applying"
+        self.refresh_bindings()
+        self.query_one("#review-plan").display = False
+        self.query_one("#progress").display = True
+        log = self.query_one("#apply-log", Log)
+        log.display = True
+        log.write_line(f"Applying {len(self.plan.changes)} change(s)...")
+        self._set_progress(0, len(self.plan.changes))
+        self._run_apply()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _run_apply(self) -> None:
+        try:
+            result = self.session.apply(on_event=self._event_from_worker)
+        except Exception as error:   # e.g. another instance holds the lock
+            result = error
+        self.app.call_from_thread(self.post_message, Applied(result))
+
+    def _event_from_worker(self, event) -> None:
+        self.app.call_from_thread(self.on_tx_event, event)
+
+    def on_tx_event(self, event) -> None:
+        log = self.query_one("#apply-log", Log)
+        index = "-" if event.index is None else event.index + 1
+        log.write_line(f"[{index}/{event.total}] {event.kind}: {event.text}")
+        if event.kind == "change-done" and event.index is not None:
+            self._set_progress(event.index + 1, event.total)
+
+    def _set_progress(self, done: int, total: int) -> None:
+        bar = self.query_one("#progress")
+        if isinstance(bar, AsciiProgress):
+            bar.update_progress(done, total)
+        else:
+            bar.update(total=total, progress=done)
+
+    def on_applied(self, message: Applied) -> None:
+        result = message.result
+        self.result = result
+        outcome = self.query_one("#outcome", Static)
+        outcome.display = True
+        if isinstance(result, Exception):
+            self.state = "failed"
+            outcome.update(f"Not applied: {result}\nNothing on this host was changed.")
+        elif result.ok:
+            self.state = "done"
+            total = len(self.plan.changes)
+            self._set_progress(total, total)
+            root = "" if str(self.session.root) == "/" else f" --root {self.session.root}"
+            outcome.update(f"Applied: transaction {result.tx_id}.\n"
+                           f"To undo it: F7 History, or `auditd-wizard rollback {result.tx_id}{root}`.")
+        else:
+            self.state = "failed"
+            outcome.update(f"Failed: {result.error}\nEverything was restored: transaction "
+                           f"{result.tx_id} was rolled back and the host is as before.")
+        outcome.set_class(self.state == "failed", "-failed")
+        self.refresh_bindings()
+        self.app.after_apply(self.state == "done")

@@ -1,0 +1,21 @@
+"""Step 2: the local daemon's auditd.conf (how events are labelled and written)."""
+from __future__ import annotations
+
+from screens.forms import FieldSpec
+from screens.step_base import StepPane
+
+
+class AuditdPane(StepPane):
+    STEP = 2
+    EXPLANATION = ("How this host's auditd labels and writes events. `hostname` in name "
+                   "format lets the receiver tell senders apart.")
+    FIELDS = (
+        FieldSpec("auditd.name_format", "Name format"),
+        FieldSpec("auditd.name", "Node name", visible=lambda a: a.auditd.name_format == "user"),
+        FieldSpec("auditd.log_format", "Log format"),
+        FieldSpec("auditd.overflow_action", "Queue overflow action"),
+    )
+    GUIDE_NOTE = ("the guide sets `log_format = RAW` \"for compatibility\": it does not matter "
+                  "for forwarding, and ENRICHED resolves ids on the sender. It also adds "
+                  "`enable_krb5 = no`, a key audit 3.x does not have; the wizard writes only "
+                  "keys your audit version knows, plus `name_format = hostname` (STIG).")

@@ -1,0 +1,146 @@
+"""What every step pane has: a short explanation, the form, inline validation as you type, the
+"why not what the guides say" note and a live preview of exactly what this step changes.
+
+A pane never decides which step comes next; the App does. A pane only reports that its
+preview changed (so the side list can mark steps with changes)."""
+from __future__ import annotations
+
+from typing import ClassVar, List, Optional, Tuple
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from wizard.steps import BY_NUMBER
+from screens.forms import FieldRow, FieldSpec, current_value
+from screens.widgets import AsciiSelect, YesNo, render_preview
+
+PREVIEW_DEBOUNCE = 0.15   # seconds after the last keystroke
+
+
+class StepPane(VerticalScroll):
+    STEP: ClassVar[int] = 0
+    EXPLANATION: ClassVar[str] = ""
+    FIELDS: ClassVar[Tuple[FieldSpec, ...]] = ()
+    ROLES: ClassVar[Tuple[str, ...]] = ("sender", "receiver")
+    GUIDE_NOTE: ClassVar[str] = ""       # why not what the popular guide says
+
+    class Refreshed(Message):
+        """The pane recomputed its preview (the plan may have changed)."""
+
+    def __init__(self, session, colour: bool):
+        super().__init__(id=f"step-{self.STEP}", classes="step-pane")
+        self.session = session
+        self.colour = colour
+        self._timer: Optional[Timer] = None
+        self._rows: List[FieldRow] = []
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        step = BY_NUMBER[self.STEP]
+        yield Static(f"Step {step.number} of 9: {step.title}", classes="pane-title")
+        yield Static(self.EXPLANATION, classes="explanation")
+        yield Static("", classes="role-note")
+        for spec in self.FIELDS:
+            row = FieldRow(spec, self.session.answers)
+            self._rows.append(row)
+            yield row
+        yield from self.compose_extra()
+        if self.GUIDE_NOTE:
+            yield Static("Why not what the guides say: " + self.GUIDE_NOTE, classes="guide-note")
+        yield Static("Preview", classes="preview-title")
+        yield Static("", classes="preview")
+
+    def compose_extra(self) -> ComposeResult:
+        """Extra widgets between the form and the notes (step 8's plan error)."""
+        return iter(())
+
+    def on_mount(self) -> None:
+        self.sync()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def applies(self) -> bool:
+        return self.session.answers.role in self.ROLES
+
+    def sync(self) -> None:
+        """Match the pane to the answers: which rows show, their values, the role note."""
+        answers = self.session.answers
+        note = self.query_one(".role-note", Static)
+        if self.applies:
+            note.update("")
+            note.display = False
+        else:
+            other = "receiver" if answers.role == "sender" else "sender"
+            note.update(f"This step does nothing on a {answers.role}. "
+                        f"Run the wizard on the {other} for it (see the notes below).")
+            note.display = True
+        for row in self._rows:
+            shown = self.applies and (row.spec.visible is None or row.spec.visible(answers))
+            row.display = shown
+            if shown and row.error is None:
+                row.show_value(current_value(answers, row.spec.dotted))
+        self.refresh_preview()
+
+    def invalid_fields(self) -> List[Tuple[FieldSpec, str]]:
+        return [(row.spec, row.error) for row in self._rows if row.display and row.error]
+
+    def first_control(self):
+        for row in self._rows:
+            if row.display:
+                return row.control
+        return self
+
+    # ------------------------------------------------------------------ editing
+    def _row_of(self, widget) -> Optional[FieldRow]:
+        for node in widget.ancestors:
+            if isinstance(node, FieldRow):
+                return node
+        return None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._edited(event.input)
+
+    def on_select_changed(self, event: AsciiSelect.Changed) -> None:
+        self._edited(event.select)
+
+    def on_checkbox_changed(self, event: YesNo.Changed) -> None:
+        self._edited(event.checkbox)
+
+    def _edited(self, control) -> None:
+        row = self._row_of(control)
+        if row is None:
+            return
+        message = self.session.set_field(row.spec.dotted, row.typed_value())
+        row.set_error(message)
+        if message is None and row.kind in ("choice", "bool"):
+            self.call_after_refresh(self._resync_visibility)
+        self._schedule_preview()
+
+    def _resync_visibility(self) -> None:
+        answers = self.session.answers
+        for row in self._rows:
+            row.display = self.applies and (row.spec.visible is None or row.spec.visible(answers))
+
+    def _schedule_preview(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(PREVIEW_DEBOUNCE, self.refresh_preview)
+
+    # ------------------------------------------------------------------ preview
+    def preview_text(self):
+        from wizard.security_plan import PlanError
+        try:
+            items = self.session.step_preview(self.STEP)
+        except PlanError as error:
+            return f"Not possible with these answers: {error}"
+        except Exception as error:   # an incomplete form: say so, never a traceback
+            return f"Preview not available yet: {error}"
+        return render_preview(items, self.colour)
+
+    def refresh_preview(self) -> None:
+        self._timer = None
+        self.query_one(".preview", Static).update(self.preview_text())
+        self.post_message(self.Refreshed())

@@ -1,0 +1,114 @@
+"""Welcome: what this host is, whether it was set up before, and the two big choices."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from screens.widgets import AsciiSelect
+
+ROLE_TEXT = {
+    "sender": "Sender: this host's audit records leave it. auditd hands every event to a "
+              "plugin that forwards it to the receiver; the steps for the receiver side "
+              "are skipped here (run the wizard there too).",
+    "receiver": "Receiver: this host collects the records of many senders. auditd (or "
+                "rsyslog) listens on a TCP port that SELinux and the firewall must allow.",
+}
+METHOD_TEXT = {
+    "audisp-remote": "audisp-remote (native): full audit events over audit's own protocol; "
+                     "ausearch works on the receiver. Encryption with Kerberos.",
+    "rsyslog": "rsyslog: audit events as syslog text lines, as the RHEL STIGs describe; "
+               "fits an existing syslog collector. Encryption with TLS.",
+}
+
+
+def fact(facts, *names, default="unknown"):
+    for name in names:
+        value = getattr(facts, name, None)
+        if value not in (None, ""):
+            return value
+    return default
+
+
+def host_summary(facts) -> str:
+    os_name = fact(facts, "os_name", "pretty_name", "os_id")
+    firewalld = fact(facts, "firewalld_running", "firewall_running", default=None)
+    fw = "unknown" if firewalld is None else ("running" if firewalld else "not running")
+    return (f"Host: {fact(facts, 'hostname')}   OS: {os_name}\n"
+            f"audit {fact(facts, 'audit_version')}   SELinux: {fact(facts, 'selinux_mode')}   "
+            f"firewalld: {fw}")
+
+
+class WelcomeScreen(Screen[bool]):
+    """Dismissed with True when the user goes on to the steps (F10)."""
+
+    BINDINGS = [Binding("r", "rollback_interrupted", "Roll back interrupted")]
+
+    def __init__(self, session):
+        super().__init__(id="welcome")
+        self.session = session
+        self._interrupted = session.interrupted()
+
+    def compose(self) -> ComposeResult:
+        answers = self.session.answers
+        with VerticalScroll(id="welcome-body"):
+            yield Static("auditd-wizard: forward Linux audit records to a remote host",
+                         classes="pane-title")
+            yield Static(host_summary(self.session.facts), id="host-facts")
+            yield Static(self._status_text(), id="rerun-status")
+            with Horizontal(classes="choice"):
+                yield Label("This host is the", classes="field-label")
+                yield AsciiSelect([(r, r) for r in ROLE_TEXT], value=answers.role,
+                                  allow_blank=False, compact=True, id="role")
+            yield Static(ROLE_TEXT[answers.role], id="role-text", classes="explanation")
+            with Horizontal(classes="choice"):
+                yield Label("Forwarding method", classes="field-label")
+                yield AsciiSelect([(m, m) for m in METHOD_TEXT], value=answers.method,
+                                  allow_blank=False, compact=True, id="method")
+            yield Static(METHOD_TEXT[answers.method], id="method-text", classes="explanation")
+            yield Static("Press F10 to go through the nine steps. Nothing changes on this "
+                         "host until you apply on the Review screen.", classes="hint")
+        yield Footer(compact=True)
+
+    def _status_text(self) -> str:
+        lines = []
+        if self._interrupted is not None:
+            lines.append(f"An interrupted change was found (transaction {self._interrupted.id}). "
+                         "Press r to roll it back before anything else.")
+        if self.session.previous_config_found:
+            lines.append("A previous forwarding setup was found: every field is filled from "
+                         "the current files, and the plan shows only what you change.")
+        else:
+            lines.append("No forwarding is set up on this host yet.")
+        for item in self.session.unrepresented[:2]:
+            lines.append(f"Note: {item}")
+        return "\n".join(lines)
+
+    def on_mount(self) -> None:
+        self.query_one("#role").focus()
+
+    def on_select_changed(self, event: AsciiSelect.Changed) -> None:
+        field = event.select.id
+        value = event.value
+        message = self.session.set_field(field, value)
+        if message:
+            self.notify(message, severity="error")
+            return
+        texts = ROLE_TEXT if field == "role" else METHOD_TEXT
+        self.query_one(f"#{field}-text", Static).update(texts[value])
+
+    def check_action(self, action: str, parameters):
+        if action == "rollback_interrupted":
+            return self._interrupted is not None
+        return True
+
+    def action_rollback_interrupted(self) -> None:
+        self.app.rollback_transaction(self._interrupted.id, then=self._after_rollback)
+
+    def _after_rollback(self, ok: bool) -> None:
+        if ok:
+            self._interrupted = None
+            self.query_one("#rerun-status", Static).update(self._status_text())
+            self.refresh_bindings()

@@ -1,0 +1,97 @@
+"""Small reusable widgets that draw only ASCII where it matters (the Linux VT font and serial
+terminals lack half blocks and arrows), plus the preview renderer shared by panes and Review."""
+from __future__ import annotations
+
+from typing import Iterable, List
+
+from rich.text import Text
+from textual.content import Content
+from textual.scrollbar import ScrollBarRender
+from textual.widgets import Checkbox, Select, Static
+
+
+class AsciiScrollBarRender(ScrollBarRender):
+    """Scrollbar thumbs drawn with spaces only (the default uses eighth-block glyphs)."""
+
+    VERTICAL_BARS = [" "] * 8
+    HORIZONTAL_BARS = [" "] * 8
+
+
+class YesNo(Checkbox):
+    """A checkbox drawn as `[X]` / `[ ]`: readable without colour and in any font."""
+
+    DEFAULT_CSS = """
+    YesNo { width: auto; }
+    """
+
+    @property
+    def _button(self) -> Content:
+        return Content("[X]" if self.value else "[ ]")
+
+
+class AsciiSelect(Select):
+    """A Select whose open/close arrows are `v` and `^` instead of triangles."""
+
+    def on_mount(self) -> None:
+        for widget, glyph in ((".down-arrow", "v"), (".up-arrow", "^")):
+            for arrow in self.query(widget):
+                arrow.update(glyph)
+
+
+class AsciiProgress(Static):
+    """`[#########-----] 4/9`: a progress bar for any terminal (ProgressBar draws half blocks)."""
+
+    DEFAULT_CSS = """
+    AsciiProgress { height: 1; width: 1fr; }
+    """
+
+    def __init__(self, width: int = 40, **kwargs):
+        super().__init__("", **kwargs)
+        self._bar_width = width
+        self.total = 0
+        self.progress = 0
+
+    def update_progress(self, progress: int, total: int) -> None:
+        self.progress, self.total = progress, total
+        filled = self._bar_width * progress // total if total else 0
+        self.update(f"[{'#' * filled}{'-' * (self._bar_width - filled)}] {progress}/{total}")
+
+
+def render_preview(items: Iterable, colour: bool) -> Text:
+    """PreviewItems as one Text: diffs keep their +/- markers (coloured when allowed),
+    commands are shown as the exact lines, notes as plain sentences."""
+    out = Text()
+    for item in items:
+        if item.kind == "diff":
+            for line in item.text.rstrip("\n").splitlines():
+                out.append_text(diff_line(line, colour))
+                out.append("\n")
+        elif item.kind == "command":
+            out.append(f"# {item.title}\n", style="bold" if colour else "")
+            out.append(item.text.rstrip("\n") + "\n")
+        else:
+            out.append(f"Note: {item.text}\n", style="italic" if colour else "")
+        out.append("\n")
+    if not out.plain:
+        out.append("Nothing to change in this step.\n")
+    out.rstrip()
+    return out
+
+
+def diff_line(line: str, colour: bool) -> Text:
+    if not colour:
+        return Text(line)
+    if line.startswith(("+++", "---")):
+        return Text(line, style="bold")
+    if line.startswith("+"):
+        return Text(line, style="green")
+    if line.startswith("-"):
+        return Text(line, style="red")
+    if line.startswith("@@"):
+        return Text(line, style="cyan")
+    return Text(line)
+
+
+def split_list(text: str) -> List[str]:
+    """"a, b c" -> ["a", "b", "c"]: list fields are typed on one line."""
+    return [part for part in text.replace(",", " ").split() if part]

@@ -1,0 +1,211 @@
+"""The App shell: builds the frame of nine step panes and owns the step order.
+
+Screens and panes never decide where the user goes next: Next/Back/Quit/Help/History are App
+actions, and `check_action` hides the keys that do nothing on the current screen so the footer
+only shows what works. `make_app(session)` takes its dependencies so tests pass a sandbox."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Optional
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.scrollbar import ScrollBar, ScrollBarRender
+
+from wizard.steps import STEPS
+
+CONSOLE_TERMS = ("linux", "vt100", "vt220")
+HERE = Path(__file__).resolve().parent
+FIRST, LAST = STEPS[0].number, STEPS[-1].number
+
+
+def console_mode_wanted(ascii_mode: Optional[bool]) -> bool:
+    """--ascii, or a terminal type whose font and colours are those of the Linux VT/serial."""
+    if ascii_mode:
+        return True
+    return os.environ.get("TERM", "") in CONSOLE_TERMS
+
+
+class WizardApp(App):
+    TITLE = "auditd-wizard"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("f10,ctrl+n", "next", "Next", key_display="F10"),
+        Binding("f8", "back", "Back", key_display="F8"),
+        Binding("f1", "help", "Help", key_display="F1"),
+        Binding("f7", "history", "History", key_display="F7"),
+        Binding("f9,ctrl+q", "request_quit", "Quit", key_display="F9", priority=True),
+    ]
+
+    def __init__(self, session, start_at: Optional[int] = None, console: bool = False):
+        css = [HERE / "app.tcss"] + ([HERE / "console.tcss"] if console else [])
+        super().__init__(css_path=css, ansi_color=True if console else None)
+        self.session = session
+        self.start_at = start_at
+        self.console = console
+        self.colour = not console
+        # The scrollbar renderer is a class attribute: set it either way so one process can
+        # build a console app and a normal one (tests do) without leaking the choice.
+        from screens.widgets import AsciiScrollBarRender
+        ScrollBar.renderer = AsciiScrollBarRender if console else ScrollBarRender
+        if console:
+            self.animation_level = "none"
+        self.applied = False
+
+    # ------------------------------------------------------------------ screens
+    def get_default_screen(self):
+        from screens.frame import StepFrame
+        self.frame = StepFrame(self.session, self.colour)
+        return self.frame
+
+    def on_mount(self) -> None:
+        if self.console:
+            self.theme = "ansi-dark"
+        if self.start_at:
+            self.frame.show_step(self.start_at)
+        else:
+            self._push_welcome()
+
+    def _push_welcome(self) -> None:
+        from screens.welcome import WelcomeScreen
+        self.push_screen(WelcomeScreen(self.session), self._welcome_done)
+
+    def _welcome_done(self, go_on: Optional[bool]) -> None:
+        self.frame.sync_all()
+        self.frame.show_step(self.frame.current)
+
+    def _screen_kind(self) -> str:
+        from screens.frame import StepFrame
+        from screens.history import HistoryScreen
+        from screens.review import ReviewScreen
+        from screens.welcome import WelcomeScreen
+        kinds = ((StepFrame, "frame"), (WelcomeScreen, "welcome"), (ReviewScreen, "review"),
+                 (HistoryScreen, "history"))
+        for cls, kind in kinds:
+            if isinstance(self.screen, cls):
+                return kind
+        return "modal"
+
+    def _applying(self) -> bool:
+        return self._screen_kind() == "review" and self.screen.state == "applying"
+
+    def check_action(self, action: str, parameters) -> Optional[bool]:
+        kind = self._screen_kind()
+        if action == "next":
+            return kind in ("welcome", "frame")
+        if action == "back":
+            return kind in ("frame", "history") or (kind == "review" and not self._applying())
+        if action == "history":
+            return kind in ("welcome", "frame") or (kind == "review" and not self._applying())
+        if action == "help":
+            return kind != "modal"
+        return True
+
+    # ------------------------------------------------------------------ actions
+    def action_next(self) -> None:
+        kind = self._screen_kind()
+        if kind == "welcome":
+            self.screen.dismiss(True)
+            return
+        if kind != "frame":
+            return
+        pane = self.frame.pane(self.frame.current)
+        invalid = pane.invalid_fields()
+        if invalid:
+            spec, message = invalid[0]
+            self.notify(f"Fix \"{spec.label}\" first: {message}", severity="error",
+                        title="Next refused")
+            return
+        if self.frame.current == LAST:
+            self.open_review()
+        else:
+            self.frame.show_step(self.frame.current + 1)
+
+    def action_back(self) -> None:
+        kind = self._screen_kind()
+        if kind == "frame":
+            if self.frame.current == FIRST:
+                self._push_welcome()
+            else:
+                self.frame.show_step(self.frame.current - 1)
+        elif kind in ("review", "history") and not self._applying():
+            self.pop_screen()
+            self.frame.sync_all()
+
+    def on_step_chosen(self, message) -> None:
+        self.frame.show_step(message.number)
+
+    def open_review(self) -> None:
+        from screens.review import ReviewScreen
+        self.push_screen(ReviewScreen(self.session, self.colour, self.console))
+
+    def action_history(self) -> None:
+        from screens.history import HistoryScreen
+        if self.check_action("history", ()):
+            self.push_screen(HistoryScreen(self.session, self.colour))
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+        from screens.help_text import help_for
+        title, text = help_for(self._screen_kind(), self.screen, self.frame)
+        self.push_screen(HelpScreen(title, text))
+
+    def action_request_quit(self) -> None:
+        if self._applying():
+            self.notify("Apply is running; it finishes (or restores everything) on its own.",
+                        severity="warning")
+            return
+        if self._unapplied_changes():
+            from screens.confirm_quit import ConfirmQuitScreen
+            if self._screen_kind() != "modal":
+                self.push_screen(ConfirmQuitScreen(), self._quit_answer)
+            return
+        self.exit(0)
+
+    def _quit_answer(self, quit_now: Optional[bool]) -> None:
+        if quit_now:
+            self.exit(0)
+
+    def _unapplied_changes(self) -> bool:
+        try:
+            return not self.session.plan().empty
+        except Exception:
+            return True   # answers that cannot be planned yet are still unsaved work
+
+    # ------------------------------------------------------------------ called by screens
+    def after_apply(self, ok: bool) -> None:
+        self.applied = self.applied or ok
+        self.frame.sync_all()
+
+    def rollback_transaction(self, tx_id: str, then: Callable[[bool], None]) -> None:
+        self.notify(f"Rolling back {tx_id}...")
+        self._rollback_worker(tx_id, then)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rollback")
+    def _rollback_worker(self, tx_id: str, then: Callable[[bool], None]) -> None:
+        try:
+            result = self.session.rollback(tx_id)
+            ok, error = result.ok, result.error
+        except Exception as exc:
+            ok, error = False, str(exc)
+        self.call_from_thread(self._rollback_done, tx_id, ok, error, then)
+
+    def _rollback_done(self, tx_id, ok, error, then) -> None:
+        if ok:
+            self.notify(f"Rolled back {tx_id}: the files and services are as before it.")
+        else:
+            self.notify(f"Rollback of {tx_id} failed: {error}", severity="error")
+        self.frame.sync_all()
+        then(ok)
+
+
+def make_app(session, start_at: Optional[int] = None, ascii_mode: Optional[bool] = None) -> WizardApp:
+    return WizardApp(session, start_at=start_at, console=console_mode_wanted(ascii_mode))
+
+
+def run_app(session, start_at: Optional[int] = None, ascii_mode: Optional[bool] = None) -> int:
+    app = make_app(session, start_at=start_at, ascii_mode=ascii_mode)
+    result = app.run()
+    return result if isinstance(result, int) else 0
