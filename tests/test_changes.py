@@ -363,3 +363,39 @@ def test_command_error_is_one_readable_line():
     err = CommandError(["dnf", "install", "-y", "audispd-plugins"], 1,
                        stderr="Last metadata expiration check\nError: Unable to find a match\n")
     assert str(err) == "`dnf install -y audispd-plugins` failed (exit 1): Error: Unable to find a match"
+
+
+# ---------------------------------------------------------------- ShRunner (real commands)
+
+def test_sh_runner_runs_argv_in_the_c_locale_and_feeds_input():
+    from backends.sh_runner import ShRunner
+    runner = ShRunner()
+    result = runner.run(["sh", "-c", 'printf "%s" "$LC_ALL"; cat'], input="fed\n")
+    assert (result.exit_code, result.stdout) == (0, "Cfed\n")
+    assert runner.run(["sh", "-c", "exit 3"], ok_codes=(0, 3)).exit_code == 3
+    assert runner.has_command("sh") and not runner.has_command("no-such-program-x")
+
+
+def test_sh_runner_turns_failures_into_command_errors():
+    from backends.sh_runner import ShRunner
+    runner = ShRunner()
+    with pytest.raises(CommandError) as failed:
+        runner.run(["sh", "-c", "echo first >&2; echo 'Error: last line' >&2; exit 4"])
+    assert failed.value.exit_code == 4
+    assert str(failed.value) == "`sh -c 'echo first >&2; echo '\"'\"'Error: last line'\"'\"' >&2; exit 4'` failed (exit 4): Error: last line"
+    with pytest.raises(CommandError) as missing:
+        runner.run(["no-such-program-x", "--help"])
+    assert missing.value.exit_code == 127
+    with pytest.raises(CommandError) as slow:
+        runner.run(["sleep", "5"], timeout=0.3)
+    assert slow.value.exit_code == -1 and "timed out" in str(slow.value)
+
+
+def test_host_for_root_picks_the_runner(tmp_path):
+    from backends.sh_runner import ShRunner
+    from tests.fault_harness import make_minimal_root
+    real = Host.for_root("/")
+    assert isinstance(real.runner, ShRunner) and real.is_real and not real.is_sandbox
+    sandbox = Host.for_root(make_minimal_root(tmp_path))
+    assert type(sandbox.runner).__name__ == "SimulatedRunner" and sandbox.is_sandbox
+    assert sandbox.state_dir() == sandbox.root / "var" / "lib" / "auditd-wizard"
