@@ -121,7 +121,8 @@ def _name_label(value: str) -> Optional[str]:
 
 def Whole(low: int, high: int) -> Any:
     """An int in [low, high]; digits typed as text are accepted, booleans and floats are not."""
-    return Annotated[int, BeforeValidator(_whole_number), Field(ge=low, le=high)]
+    # The bounds go on the inner int so the JSON schema gets minimum/maximum.
+    return Annotated[Annotated[int, Field(ge=low, le=high)], BeforeValidator(_whole_number)]
 
 
 def Choice(*values: str, upper: bool = False) -> Any:
@@ -301,7 +302,8 @@ def _key_text(part: Any) -> str:
     text = str(part)
     if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", text):
         return text
-    return show(text)
+    # Quoted, and without ':' so that a message's field always ends at its first ':'.
+    return show(text).replace(":", "\\x3a")
 
 
 def _dotted(loc: Tuple[Any, ...]) -> str:
