@@ -5,22 +5,19 @@ ends up in a configuration file is checked here so the planner never has to: no 
 newlines, '#', non-printable characters, and short enough for audit's line buffers.
 
 validate_answers() and field_error() turn pydantic's errors into one line per problem,
-always starting with the dotted field name: `remote.port: 70000 is out of range; allowed: 1-65535`.
+always starting with the dotted field name: `remote.port: 70000 is out of range; allowed: whole numbers 1-65535`.
 """
 import re
-from typing import Any, Callable, Dict, List, Literal, Optional, Tuple, Type
+from typing import (Annotated, Any, Callable, Dict, List, Literal, Optional, Tuple, Type, get_args,
+                    get_origin)
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,
                       TypeAdapter, ValidationError, model_validator)
 from pydantic_core import PydanticCustomError
-from typing_extensions import Annotated, get_args, get_origin
 
 from wizard import validators
+from wizard.conf import MAX_LINE_BYTES as _LINE_LIMIT
 from wizard.validators import show
-
-# Longest value that still fits `<key> = <value>\n` in audisp-remote's 128-byte buffer for the
-# longest key we write; checked per field below with its own key.
-_LINE_LIMIT = 127
 
 
 # ---- reusable annotated types --------------------------------------------------------------
@@ -143,6 +140,19 @@ _INT32 = 2147483647  # audit parses these with strtoul into an int-sized field
 
 FAILURE_ACTIONS = ("ignore", "syslog", "warn_once", "warn_once_continue", "suspend", "single",
                    "halt", "stop")
+NameFormat = Choice("none", "hostname", "fqd", "numeric", "user")
+LogFormat = Choice("RAW", "ENRICHED", upper=True)
+OverflowAction = Choice("ignore", "syslog", "suspend", "single", "halt")
+RemoteMode = Choice("immediate", "forward")
+FailureAction = Choice(*FAILURE_ACTIONS)
+Encryption = Choice("none", "kerberos", "tls")
+Role = Choice("sender", "receiver")
+Method = Choice("audisp-remote", "rsyslog")
+QueueDepth = Whole(1, 99999999)
+PortOrAny = Whole(0, 65535)
+Seconds = Whole(0, _INT32)
+MaxPerAddr = Whole(1, 1024)
+ListenQueue = Whole(1, 65535)
 
 
 class _Section(BaseModel):
@@ -153,17 +163,17 @@ class _Section(BaseModel):
 class AuditdSection(_Section):
     """Settings written to auditd.conf."""
 
-    name_format: Choice("none", "hostname", "fqd", "numeric", "user") = Field(
+    name_format: NameFormat = Field(
         "hostname", description="How auditd labels each event with the node name (node=). "
         "'hostname' lets the receiver tell senders apart and is what the STIGs ask for.")
     name: Annotated[Optional[Annotated[str, _rule(_name_label), _fits_line("name")]],
                     BeforeValidator(_blank_to_none)] = Field(
         None, description="The node name used when name_format is 'user'.")
-    log_format: Choice("RAW", "ENRICHED", upper=True) = Field(
+    log_format: LogFormat = Field(
         "ENRICHED", description="RAW writes records as the kernel sends them; ENRICHED adds "
         "resolved uid/gid/syscall names so the receiver can read them without the sender's "
         "account database.")
-    overflow_action: Choice("ignore", "syslog", "suspend", "single", "halt") = Field(
+    overflow_action: OverflowAction = Field(
         "syslog", description="What auditd does when its internal dispatcher queue is full.")
 
     @model_validator(mode="after")
@@ -182,19 +192,19 @@ class RemoteSection(_Section):
         "Required when role is 'sender'.")
     port: Port = Field(60, description="TCP port the receiver listens on (60 is the only port "
                        "SELinux labels audit_port_t by default).")
-    mode: Choice("immediate", "forward") = Field(
+    mode: RemoteMode = Field(
         "immediate", description="'immediate' sends each event at once; 'forward' stores "
         "events in queue_file first and survives receiver outages.")
-    queue_depth: Whole(1, 99999999) = Field(
+    queue_depth: QueueDepth = Field(
         10240, description="How many events audisp-remote holds in memory while the "
         "receiver is unreachable.")
-    network_failure_action: Choice(*FAILURE_ACTIONS) = Field(
+    network_failure_action: FailureAction = Field(
         "syslog", description="What to do when the connection to the receiver fails. "
         "The upstream default 'stop' ends forwarding for good after one network failure.")
-    local_port: Whole(0, 65535) = Field(
+    local_port: PortOrAny = Field(
         0, description="Source port for the connection; 0 lets the kernel choose. A port "
         "below 1024 must also be labelled audit_port_t in SELinux.")
-    heartbeat_timeout: Whole(0, _INT32) = Field(
+    heartbeat_timeout: Seconds = Field(
         0, description="Seconds without traffic before the connection is checked; 0 = off.")
     queue_file: Annotated[str, _rule(_absolute_path), _fits_line("queue_file")] = Field(
         "/var/spool/audit/remote.log", description="Spool file for mode = 'forward'. "
@@ -208,7 +218,7 @@ class ReceiverSection(_Section):
     allowed_senders: List[Cidr] = Field(
         default_factory=list, description="Addresses or networks allowed through the firewall "
         "to the listen port (like \"192.0.2.0/24\"); empty = any address.")
-    max_per_addr: Whole(1, 1024) = Field(
+    max_per_addr: MaxPerAddr = Field(
         1, description="Connections accepted from one address (tcp_max_per_addr).")
     local_events: StrictBool = Field(
         True, description="Also record this host's own events (local_events).")
@@ -216,16 +226,16 @@ class ReceiverSection(_Section):
                             BeforeValidator(_blank_to_none), BeforeValidator(_int_text)] = Field(
         None, description="Source ports senders may use, \"N\" or \"N-M\" "
         "(tcp_client_ports); not set = any.")
-    client_max_idle: Whole(0, _INT32) = Field(
+    client_max_idle: Seconds = Field(
         0, description="Seconds an idle sender connection is kept; 0 = forever.")
-    listen_queue: Whole(1, 65535) = Field(
+    listen_queue: ListenQueue = Field(
         5, description="Pending connections the kernel queues (tcp_listen_queue).")
 
 
 class SecuritySection(_Section):
     """How forwarded records are protected on the wire."""
 
-    encryption: Choice("none", "kerberos", "tls") = Field(
+    encryption: Encryption = Field(
         "none", description="'kerberos' (transport = KRB5) for the audisp-remote method; "
         "'tls' for the rsyslog method (audisp-remote only has TLS from audit 4.2).")
 
@@ -245,9 +255,9 @@ class SELinuxSection(_Section):
 class Answers(_Section):
     """All answers. An answers file may leave out any key; defaults are filled in."""
 
-    role: Choice("sender", "receiver") = Field(
+    role: Role = Field(
         "sender", description="'sender' forwards this host's audit records; 'receiver' collects them.")
-    method: Choice("audisp-remote", "rsyslog") = Field(
+    method: Method = Field(
         "audisp-remote", description="'audisp-remote' (native audit protocol, ausearch works on "
         "the receiver) or 'rsyslog' (text lines over syslog, what the RHEL STIGs describe).")
     auditd: AuditdSection = Field(default_factory=AuditdSection)
