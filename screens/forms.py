@@ -94,7 +94,8 @@ class FieldRow(Vertical):
         self.spec = spec
         self.kind, self.options = field_kind(spec.dotted)
         self._initial = current_value(answers, spec.dotted)
-        self.error: Optional[str] = None
+        self.own_error: Optional[str] = None     # this value, as typed, is refused
+        self.cross_error: Optional[str] = None   # valid alone, but another field needs it
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -134,7 +135,13 @@ class FieldRow(Vertical):
             else:
                 control.value = value_to_text(value)
 
-    def set_error(self, message: Optional[str]) -> None:
-        self.error = message
-        self.query_one(".field-error", Static).update(message or "")
-        self.set_class(bool(message), "-invalid")
+    @property
+    def error(self) -> Optional[str]:
+        return self.own_error or self.cross_error
+
+    def set_error(self, own: Optional[str] = None, cross: Optional[str] = None) -> None:
+        if (own, cross) == (self.own_error, self.cross_error):
+            return   # nothing to repaint
+        self.own_error, self.cross_error = own, cross
+        self.query_one(".field-error", Static).update(self.error or "")
+        self.set_class(bool(self.error), "-invalid")

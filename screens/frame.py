@@ -64,7 +64,7 @@ class StepFrame(Screen):
         title = STEPS[number - 1].title
         mark = ">" if number == self.current else " "
         star = "*" if self._changed.get(number) else " "
-        return f"{mark}{number} {title[:17]:<17}{star}"
+        return f"{mark}{number} {title[:18]:<18}{star}"
 
     # ------------------------------------------------------------------ API for the App
     @property

@@ -17,6 +17,10 @@ from wizard.steps import STEPS
 from screens.widgets import AsciiProgress, render_preview
 
 
+EVENT_WORDS = {"start": "Start", "change-start": "Doing", "change-done": "Done",
+               "change-failed": "FAILED", "undo": "Undone", "done": "Finished"}
+
+
 class Applied(Message):
     """The apply worker finished (ok or rolled back)."""
 
@@ -40,7 +44,8 @@ def plan_text(session, colour: bool):
         if not step_plan.has_changes:
             continue
         out.append(f"== Step {step.number}: {step.title}\n", style="bold" if colour else "")
-        out.append_text(render_preview([i for i in step_plan.items if i.kind != "note"], colour))
+        items = [i for i in session.step_preview(step.number) if i.kind != "note"]
+        out.append_text(render_preview(items, colour))
         out.append("\n\n")
     if plan.empty:
         return plan, "Nothing to change: this host already matches your answers."
@@ -110,8 +115,8 @@ class ReviewScreen(Screen):
 
     def on_tx_event(self, event) -> None:
         log = self.query_one("#apply-log", Log)
-        index = "-" if event.index is None else event.index + 1
-        log.write_line(f"[{index}/{event.total}] {event.kind}: {event.text}")
+        index = "" if event.index is None else f"[{event.index + 1}/{event.total}] "
+        log.write_line(f"{index}{EVENT_WORDS.get(event.kind, event.kind)}: {event.text}")
         if event.kind == "change-done" and event.index is not None:
             self._set_progress(event.index + 1, event.total)
 

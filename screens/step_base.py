@@ -5,7 +5,7 @@ A pane never decides which step comes next; the App does. A pane only reports th
 preview changed (so the side list can mark steps with changes)."""
 from __future__ import annotations
 
-from typing import ClassVar, List, Optional, Tuple
+from typing import ClassVar, Dict, List, Optional, Tuple
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -18,6 +18,7 @@ from screens.forms import FieldRow, FieldSpec, current_value
 from screens.widgets import AsciiSelect, YesNo, render_preview
 
 PREVIEW_DEBOUNCE = 0.15   # seconds after the last keystroke
+FIELD_STEP: Dict[str, int] = {}   # dotted field -> the step whose form has it
 
 
 class StepPane(VerticalScroll):
@@ -26,6 +27,11 @@ class StepPane(VerticalScroll):
     FIELDS: ClassVar[Tuple[FieldSpec, ...]] = ()
     ROLES: ClassVar[Tuple[str, ...]] = ("sender", "receiver")
     GUIDE_NOTE: ClassVar[str] = ""       # why not what the popular guide says
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for spec in cls.FIELDS:
+            FIELD_STEP.setdefault(spec.dotted, cls.STEP)
 
     class Refreshed(Message):
         """The pane recomputed its preview (the plan may have changed)."""
@@ -48,10 +54,10 @@ class StepPane(VerticalScroll):
             self._rows.append(row)
             yield row
         yield from self.compose_extra()
+        yield Static("Preview: what this step changes", classes="preview-title")
+        yield Static("", classes="preview")
         if self.GUIDE_NOTE:
             yield Static("Why not what the guides say: " + self.GUIDE_NOTE, classes="guide-note")
-        yield Static("Preview", classes="preview-title")
-        yield Static("", classes="preview")
 
     def compose_extra(self) -> ComposeResult:
         """Extra widgets between the form and the notes (step 8's plan error)."""
@@ -80,9 +86,17 @@ class StepPane(VerticalScroll):
         for row in self._rows:
             shown = self.applies and (row.spec.visible is None or row.spec.visible(answers))
             row.display = shown
-            if shown and row.error is None:
+            if shown and row.own_error is None:
                 row.show_value(current_value(answers, row.spec.dotted))
         self.refresh_preview()
+
+    def show_problems(self) -> None:
+        """Messages of checks across fields (a sender needs remote.server) under their field."""
+        by_field = {}
+        for problem in self.session.problems():
+            by_field.setdefault(problem.split(":", 1)[0], problem)
+        for row in self._rows:
+            row.set_error(row.own_error, by_field.get(row.spec.dotted))
 
     def invalid_fields(self) -> List[Tuple[FieldSpec, str]]:
         return [(row.spec, row.error) for row in self._rows if row.display and row.error]
@@ -114,7 +128,8 @@ class StepPane(VerticalScroll):
         if row is None:
             return
         message = self.session.set_field(row.spec.dotted, row.typed_value())
-        row.set_error(message)
+        row.set_error(message, row.cross_error)
+        self.show_problems()
         if message is None and row.kind in ("choice", "bool"):
             self.call_after_refresh(self._resync_visibility)
         self._schedule_preview()
@@ -132,6 +147,12 @@ class StepPane(VerticalScroll):
     # ------------------------------------------------------------------ preview
     def preview_text(self):
         from wizard.security_plan import PlanError
+        problems = self.session.problems()
+        if problems:
+            field = problems[0].split(":", 1)[0]
+            where = FIELD_STEP.get(field)
+            return (f"The preview needs an answer first (step {where}): {problems[0]}"
+                    if where else f"The preview needs an answer first: {problems[0]}")
         try:
             items = self.session.step_preview(self.STEP)
         except PlanError as error:
@@ -142,5 +163,6 @@ class StepPane(VerticalScroll):
 
     def refresh_preview(self) -> None:
         self._timer = None
+        self.show_problems()
         self.query_one(".preview", Static).update(self.preview_text())
         self.post_message(self.Refreshed())

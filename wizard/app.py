@@ -36,7 +36,7 @@ class WizardApp(App):
         Binding("f8", "back", "Back", key_display="F8"),
         Binding("f1", "help", "Help", key_display="F1"),
         Binding("f7", "history", "History", key_display="F7"),
-        Binding("f9,ctrl+q", "request_quit", "Quit", key_display="F9", priority=True),
+        Binding("f9,ctrl+q", "request_quit", "Quit", key_display="F9"),
     ]
 
     def __init__(self, session, start_at: Optional[int] = None, console: bool = False):
@@ -44,7 +44,7 @@ class WizardApp(App):
         super().__init__(css_path=css, ansi_color=True if console else None)
         self.session = session
         self.start_at = start_at
-        self.console = console
+        self.console_mode = console
         self.colour = not console
         # The scrollbar renderer is a class attribute: set it either way so one process can
         # build a console app and a normal one (tests do) without leaking the choice.
@@ -61,7 +61,7 @@ class WizardApp(App):
         return self.frame
 
     def on_mount(self) -> None:
-        if self.console:
+        if self.console_mode:
             self.theme = "ansi-dark"
         if self.start_at:
             self.frame.show_step(self.start_at)
@@ -139,7 +139,7 @@ class WizardApp(App):
 
     def open_review(self) -> None:
         from screens.review import ReviewScreen
-        self.push_screen(ReviewScreen(self.session, self.colour, self.console))
+        self.push_screen(ReviewScreen(self.session, self.colour, self.console_mode))
 
     def action_history(self) -> None:
         from screens.history import HistoryScreen

@@ -10,11 +10,40 @@ from backends.host import Host
 from wizard import detect
 from wizard.answers import dump_answers, load_answers
 from wizard.facts import HostFacts, gather_facts
-from wizard.model import Answers, field_error
+from pydantic import ValidationError
+
+from wizard.model import SECTIONS, Answers, field_error, validate_answers
 from wizard.planner import Plan, PreviewItem, plan as make_plan
 from wizard.probe import SystemState, read_system_state
 from wizard.security_plan import PlanError
 from wizard.packaged import packaged_defaults
+
+
+def _normalised(dotted: str, value):
+    """The value as the model stores it ("60" -> 60, "enriched" -> "ENRICHED")."""
+    from pydantic import TypeAdapter
+    from typing_extensions import Annotated
+    section, _, key = dotted.rpartition(".")
+    field = (SECTIONS[section] if section else Answers).model_fields[key]
+    return TypeAdapter(Annotated[(field.annotation, *field.metadata)]).validate_python(value)
+
+
+def _answers_allowing_gaps(data: dict) -> Answers:
+    """Answers from already-validated values, even when a check across fields still fails."""
+    try:
+        return Answers.model_validate(data)
+    except ValidationError:
+        sections = {}
+        for name, model in SECTIONS.items():
+            try:
+                sections[name] = model.model_validate(data[name])
+            except ValidationError:
+                sections[name] = model.model_construct(**data[name])
+        return Answers.model_construct(role=data["role"], method=data["method"], **sections)
+
+
+def problems_of(answers: Answers) -> List[str]:
+    return validate_answers(answers.model_dump())[1]
 
 
 class Session:
@@ -47,17 +76,29 @@ class Session:
 
     # ------------------------------------------------------------ answers
     def set_field(self, dotted: str, value) -> Optional[str]:
-        """Validate one field and keep it when valid; returns the message otherwise."""
+        """Validate one field and keep it when valid; returns the message otherwise.
+
+        A check across fields that fails because of *another* field (a sender without
+        remote.server yet, name_format "user" before the name is typed) does not refuse this
+        one: the value is kept and problems() reports the other field, as a form fills in."""
         message = field_error(dotted, value)
         if message:
             return message
         data = self.answers.model_dump()
         section, _, key = dotted.rpartition(".")
         target = data[section] if section else data
-        target[key] = value
-        self.answers = Answers.model_validate(data)
+        target[key] = _normalised(dotted, value)
+        answers = _answers_allowing_gaps(data)
+        mine = [p for p in problems_of(answers) if p.split(":", 1)[0] == dotted]
+        if mine:
+            return mine[0]
+        self.answers = answers
         self._plan = None
         return None
+
+    def problems(self) -> List[str]:
+        """What is still missing or inconsistent across fields, one message per field."""
+        return problems_of(self.answers)
 
     def replace_answers(self, answers: Answers) -> None:
         self.answers = answers
@@ -79,6 +120,9 @@ class Session:
 
     def plan(self) -> Plan:
         """The whole plan; raises PlanError with a user-facing message."""
+        problems = self.problems()
+        if problems:
+            raise PlanError(problems[0])
         if self._plan is None:
             self._plan = make_plan(self.answers, self.facts, self.system_state(),
                                    self.current_files(), packaged_defaults(self.facts))
