@@ -164,3 +164,10 @@ def test_missing_getenforce_means_disabled_and_stopped_firewalld(tmp_path):
 def test_parse_os_release_unquotes_values():
     values = parse_os_release('ID="almalinux"\nID_LIKE="rhel centos fedora"\n# comment\nVERSION_ID=9.6\n')
     assert values == {"ID": "almalinux", "ID_LIKE": "rhel centos fedora", "VERSION_ID": "9.6"}
+
+
+def test_a_plain_directory_is_refused_with_the_reason(tmp_path):
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "os-release").write_text('ID="almalinux"\nVERSION_ID="9.6"\n')
+    with pytest.raises(UnsupportedHost, match="cannot ask rpm .* is not a sandbox root"):
+        gather_facts(Host.for_root(tmp_path))

@@ -186,10 +186,8 @@ def check_os(release: Dict[str, str]) -> int:
 
 # ------------------------------------------------------------------ commands
 def _package_version(runner, name: str) -> Optional[str]:
-    try:
-        result = runner.run(["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}\\n", name], ok_codes=(0, 1))
-    except CommandError:
-        return None
+    """version-release, or None when not installed; CommandError when rpm itself fails."""
+    result = runner.run(["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}\\n", name], ok_codes=(0, 1))
     line = result.stdout.strip().splitlines()[0] if result.stdout.strip() else ""
     return None if result.exit_code or "not installed" in line or not line else line
 
@@ -234,7 +232,10 @@ def gather_facts(host) -> HostFacts:
     release = parse_os_release(text)
     major = check_os(release)
     runner = host.runner
-    packages = {name: _package_version(runner, name) for name in ("audit", "audispd-plugins", "rsyslog")}
+    try:
+        packages = {name: _package_version(runner, name) for name in ("audit", "audispd-plugins", "rsyslog")}
+    except CommandError as error:
+        raise UnsupportedHost(f"cannot ask rpm which packages are installed: {error}") from None
     audit = packages["audit"]
     if audit is None:
         raise UnsupportedHost("the audit package is not installed: install it with "
