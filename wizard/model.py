@@ -269,8 +269,11 @@ class Answers(_Section):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Answers":
-        problems = _answers_problems(self.role, self.method, self.remote.server,
-                                     self.security.encryption)
+        # A sender without a server is an unfinished answer, not an invalid one: the TUI edits
+        # such answers; validate_answers() and the planner report it (missing_answers()).
+        problems = [p for p in _answers_problems(self.role, self.method, self.remote.server,
+                                                 self.security.encryption)
+                    if p[0] != "remote.server"]
         if problems:
             raise _cross(problems)
         return self
@@ -445,12 +448,20 @@ def _raw_cross_problems(data: Dict[str, Any], flagged: List[str]) -> List[str]:
     return ["%s: %s" % (field, text) for field, text in problems if not already_flagged(field)]
 
 
+def missing_answers(answers: "Answers") -> List[str]:
+    """Answers still needed before a plan can be made (e.g. a sender's remote.server)."""
+    return ["%s: %s" % p for p in _answers_problems(answers.role, answers.method,
+                                                    answers.remote.server, answers.security.encryption)]
+
+
 def validate_answers(data: Any) -> Tuple[Optional[Answers], List[str]]:
     """(Answers, []) when `data` is valid, else (None, one message per problem)."""
     if not isinstance(data, dict):
         return None, ["(answers file): must be a table of sections, not %s" % type(data).__name__]
     try:
-        return Answers.model_validate(data), []
+        answers = Answers.model_validate(data)
+        missing = missing_answers(answers)
+        return (None, missing) if missing else (answers, [])
     except ValidationError as exc:
         messages: List[str] = []
         for error in _errors_of(exc):
