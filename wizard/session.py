@@ -25,7 +25,8 @@ def _normalised(dotted: str, value):
     from typing_extensions import Annotated
     section, _, key = dotted.rpartition(".")
     field = (SECTIONS[section] if section else Answers).model_fields[key]
-    return TypeAdapter(Annotated[(field.annotation, *field.metadata)]).validate_python(value)
+    kind = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    return TypeAdapter(kind).validate_python(value)
 
 
 def _answers_allowing_gaps(data: dict) -> Answers:

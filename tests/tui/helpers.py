@@ -1,0 +1,102 @@
+"""Running the real App under Pilot on a sandbox root, without an asyncio test plugin."""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Awaitable, Callable, Dict
+
+from wizard.app import make_app
+from wizard.sandbox import make_demo_root
+from wizard.session import Session
+
+SIZE = (80, 24)
+
+
+def new_root(tmp_path: Path, os_name: str = "almalinux-9") -> Path:
+    return make_demo_root(tmp_path / f"root-{os_name}", os_name)
+
+
+def open_app(root: Path, start_at=None, ascii_mode=False):
+    return make_app(Session.open(str(root)), start_at=start_at, ascii_mode=ascii_mode)
+
+
+def drive(app, scenario: Callable[..., Awaitable[None]]) -> None:
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await scenario(pilot)
+    asyncio.run(main())
+
+
+def state(root: Path) -> dict:
+    return json.loads((root / ".sandbox" / "state.json").read_text())
+
+
+def host_files(root: Path) -> Dict[str, bytes]:
+    """Every file the wizard could change (not its own journal, not the sandbox state)."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and not rel.startswith((".sandbox/", "var/lib/auditd-wizard/")):
+            out[rel] = path.read_bytes()
+    return out
+
+
+def conf(root: Path, rel: str) -> Dict[str, str]:
+    values = {}
+    for line in (root / rel).read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    """Focus a field, clear it and type `text` key by key, as a user would."""
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    await pilot.pause()
+    widget.value = ""
+    await pilot.press(*[c if c != " " else "space" for c in text])
+    await pilot.pause(0.2)   # past the preview debounce
+
+
+async def choose(pilot, selector: str, option: str) -> None:
+    """Open a Select with Enter and pick `option` with the arrow keys."""
+    select = pilot.app.screen.query_one(selector)
+    select.focus()
+    await pilot.pause()
+    options = [value for _label, value in select._options]
+    current = options.index(select.value)
+    target = options.index(option)
+    await pilot.press("enter")
+    await pilot.pause()
+    key = "down" if target > current else "up"
+    for _ in range(abs(target - current)):
+        await pilot.press(key)
+    await pilot.press("enter")
+    await pilot.pause(0.2)
+
+
+async def next_step(pilot, times: int = 1) -> None:
+    for _ in range(times):
+        await pilot.press("f10")
+        await pilot.pause()
+
+
+async def apply_on_review(pilot) -> None:
+    await pilot.press("f10")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.2)
+
+
+def screen_text(app) -> str:
+    """The characters on the terminal right now (what the user reads)."""
+    import io
+    from rich.console import Console
+    console = Console(width=SIZE[0], height=SIZE[1], file=io.StringIO(), record=True,
+                      color_system=None, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()
