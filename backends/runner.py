@@ -24,9 +24,15 @@ def display_argv(argv: Sequence[str]) -> str:
     return shlex.join([str(a) for a in argv])
 
 
+_TELLING = ("error", "failed", "refused", "denied", "not ", "no such", "cannot", "unable")
+
+
 def _last_line(text: str) -> str:
+    """The line that says what went wrong: the first that names an error (systemd puts the
+    reason first and "See system logs ..." last), else the last line."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return lines[-1] if lines else ""
+    telling = [line for line in lines if any(word in line.lower() for word in _TELLING)]
+    return telling[0] if telling else (lines[-1] if lines else "")
 
 
 class CommandError(Exception):

@@ -399,3 +399,13 @@ def test_host_for_root_picks_the_runner(tmp_path):
     sandbox = Host.for_root(make_minimal_root(tmp_path))
     assert type(sandbox.runner).__name__ == "SimulatedRunner" and sandbox.is_sandbox
     assert sandbox.state_dir() == sandbox.root / "var" / "lib" / "auditd-wizard"
+
+
+def test_command_error_names_the_reason_not_systemds_see_logs_line():
+    from backends.runner import CommandError
+    error = CommandError(("systemctl", "restart", "auditd"), 1,
+                         "Failed to restart auditd.service: Operation refused, unit auditd.service "
+                         "may be requested by dependency only.\n"
+                         "See system logs and 'systemctl status auditd.service' for details.\n", "")
+    assert "Operation refused" in str(error) and "See system logs" not in str(error)
+    assert str(CommandError(("x",), 2, "first\nlast\n", "")).endswith(": last")

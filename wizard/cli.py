@@ -12,7 +12,7 @@ from typing import List, Optional
 from wizard import commands
 from wizard.errors import UserError, EXIT_USAGE
 
-OS_CHOICES = ("almalinux-8", "almalinux-9", "almalinux-10")
+OS_CHOICES = ("almalinux-8", "almalinux-9", "almalinux-9.2", "almalinux-10")
 
 
 def _add_root(p: argparse.ArgumentParser) -> None:
