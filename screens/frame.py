@@ -38,11 +38,11 @@ class StepChosen(Message):
 
 
 class StepFrame(Screen):
-    def __init__(self, session, colour: bool):
+    def __init__(self, session, colour: bool, start: int = 1):
         super().__init__(id="frame")
         self.session = session
         self.colour = colour
-        self.current = STEPS[0].number
+        self.current = start
         self._changed: Dict[int, bool] = {}
 
     def compose(self) -> ComposeResult:
@@ -65,6 +65,10 @@ class StepFrame(Screen):
         mark = ">" if number == self.current else " "
         star = "*" if self._changed.get(number) else " "
         return f"{mark}{number} {title[:18]:<18}{star}"
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = self.current - 1
+        self.pane(self.current).first_control().focus()
 
     # ------------------------------------------------------------------ API for the App
     @property

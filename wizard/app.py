@@ -57,15 +57,13 @@ class WizardApp(App):
     # ------------------------------------------------------------------ screens
     def get_default_screen(self):
         from screens.frame import StepFrame
-        self.frame = StepFrame(self.session, self.colour)
+        self.frame = StepFrame(self.session, self.colour, start=self.start_at or FIRST)
         return self.frame
 
     def on_mount(self) -> None:
         if self.console_mode:
             self.theme = "ansi-dark"
-        if self.start_at:
-            self.frame.show_step(self.start_at)
-        else:
+        if not self.start_at:
             self._push_welcome()
 
     def _push_welcome(self) -> None:

@@ -1,0 +1,58 @@
+"""Per form: a refused value shows its message under the field, Next is refused, nothing is written."""
+import pytest
+
+from tests.tui.helpers import (choose, drive, host_files, new_root, next_step, open_app,
+                               state, type_into)
+
+# (role, step, control, value, words the message must contain)
+CASES = [
+    ("sender", 2, "#f-auditd--name", "two words", "auditd.name"),
+    ("sender", 4, "#f-remote--server", "bad host!", "remote.server"),
+    ("sender", 4, "#f-remote--port", "70000", "1-65535"),
+    ("sender", 4, "#f-remote--queue-depth", "lots", "whole number"),
+    ("receiver", 5, "#f-firewall--zone", "no such zone!", "firewall.zone"),
+    ("receiver", 6, "#f-receiver--listen-port", "abc", "receiver.listen_port"),
+    ("receiver", 6, "#f-receiver--allowed-senders", "300.1.2.3/99", "not an IP address"),
+    ("receiver", 6, "#f-receiver--client-ports", "9-1", "receiver.client_ports"),
+]
+
+
+def system_state(root):
+    """The pretend system without its command log (read-only queries are logged too)."""
+    return {k: v for k, v in state(root).items() if k != "log"}
+
+
+@pytest.mark.parametrize("role,step,control,value,words", CASES,
+                         ids=[c[2][3:] for c in CASES])
+def test_invalid_value_is_refused(tmp_path, role, step, control, value, words):
+    root = new_root(tmp_path)
+    before_files, before_state = host_files(root), system_state(root)
+    app = open_app(root, start_at=step)
+    seen = {}
+
+    async def scenario(pilot):
+        await pilot.pause()
+        app.session.set_field("role", role)
+        if role == "sender":
+            app.session.set_field("remote.server", "logs.example.com")
+        app.frame.sync_all()
+        if control == "#f-auditd--name":
+            await choose(pilot, "#f-auditd--name-format", "user")
+        await type_into(pilot, control, value)
+        await next_step(pilot)
+        seen["step"] = app.frame.current
+        row = app.screen.query_one(control).parent.parent
+        message = row.query_one(".field-error")
+        seen["message"] = (message.display and row.region.height >= 2, str(message.render()))
+        seen["notes"] = [n.message for n in app._notifications]
+        seen["invalid"] = app.frame.pane(step).invalid_fields()
+
+    drive(app, scenario)
+    assert seen["step"] == step, "Next must be refused while a field is invalid"
+    assert seen["invalid"] and words in seen["invalid"][0][1]
+    shown, text = seen["message"]
+    assert shown and words in text, "the message appears under the field"
+    assert any("first" in note and words.split(".")[-1][:6] in note for note in seen["notes"])
+    assert host_files(root) == before_files
+    assert system_state(root) == before_state
+    assert not (root / "var/lib/auditd-wizard/transactions").exists()
