@@ -545,3 +545,44 @@ class RunCommand(Change):
 
     def rerun(self, host) -> None:
         _run(host, self.argv)
+
+
+@dataclasses.dataclass
+class Restart(Change):
+    """Restart a daemon as one change: `stop` (absent when `start` restarts by itself, like
+    `service auditd restart`) then `start`. After a rollback has restored the files it runs
+    again so the daemon reads them; then a failing stop is expected (it may already be down)."""
+    kind: ClassVar[str] = "restart"
+    start: List[str] = dataclasses.field(default_factory=list)
+    stop: Optional[List[str]] = None
+    description: str = ""
+    group: str = ""
+    rerun_after_rollback: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        self.start = [str(a) for a in self.start]
+        if self.stop is not None:
+            self.stop = [str(a) for a in self.stop]
+        if not self.start:
+            raise ValueError("Restart needs a start command")
+
+    def commands(self) -> List[List[str]]:
+        return ([self.stop] if self.stop else []) + [self.start]
+
+    def describe(self, host=None) -> str:
+        return self.description or f"Run {' then '.join(display_argv(c) for c in self.commands())}"
+
+    def preview(self, host) -> str:
+        return _command_lines(self.commands())
+
+    def apply(self, host) -> None:
+        for argv in self.commands():
+            _run(host, argv)
+
+    def undo(self, host, before: dict) -> None:
+        """Nothing to take back: the rerun after the rollback restarts on the restored files."""
+
+    def rerun(self, host) -> None:
+        if self.stop:
+            _run(host, self.stop, ok_codes=_ANY_EXIT)
+        _run(host, self.start)

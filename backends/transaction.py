@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, List, Optional, Sequence
 
-from backends.changes import Change, RunCommand
+from backends.changes import Change
 from backends.journal import Journal
 from backends.lock import HostLock, LockedError, TransactionError, lock_holder
 
@@ -107,7 +107,7 @@ def _undo_all(host, journal: Journal, changes: Sequence[Change], emit: Callable[
         journal.save()
     for i in touched:
         change = changes[i]
-        if isinstance(change, RunCommand) and change.rerun_after_rollback:
+        if getattr(change, "rerun_after_rollback", False):
             emit("undo", i, f"Run again after the rollback: {change.describe()}")
             try:
                 change.rerun(host)

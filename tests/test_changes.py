@@ -409,3 +409,21 @@ def test_command_error_names_the_reason_not_systemds_see_logs_line():
                          "See system logs and 'systemctl status auditd.service' for details.\n", "")
     assert "Operation refused" in str(error) and "See system logs" not in str(error)
     assert str(CommandError(("x",), 2, "first\nlast\n", "")).endswith(": last")
+
+
+def test_restart_reruns_after_rollback_even_when_the_daemon_is_already_down(tmp_path):
+    """EL10 without `service`: stop by signal, then start. A rollback that follows a failed start
+    must still bring the daemon back, although the stop step now fails (nothing to stop)."""
+    import json
+    from backends.changes import Restart, Change
+    from backends.host import Host
+    from wizard.sandbox import make_demo_root
+    root = make_demo_root(tmp_path / "r", "almalinux-10")
+    host = Host.for_root(root)
+    restart = Restart(start=["systemctl", "start", "auditd"], stop=["auditctl", "--signal", "stop"])
+    assert Change.from_dict(restart.to_dict()) == restart
+    assert restart.preview(host).splitlines() == ["$ auditctl --signal stop", "$ systemctl start auditd"]
+    host.runner.run(["auditctl", "--signal", "stop"])        # the daemon is down already
+    restart.rerun(host)
+    state = json.loads((root / ".sandbox/state.json").read_text())
+    assert state["services"]["auditd"]["active"] is True

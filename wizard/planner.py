@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional
 
-from backends.changes import (Change, FirewallPort, InstallPackages, RunCommand,
+from backends.changes import (Change, FirewallPort, InstallPackages, Restart,
                               SELinuxPort, ServiceState, WriteFile)
 from wizard.drafts import Drafts
 from wizard.facts import HostFacts
@@ -217,9 +217,9 @@ def restart_changes(ctx: PlanContext) -> List[Change]:
     if not ctx.state.active.get("auditd"):
         return []   # step 1 starts it, after the files are written
     # seed-errors #2: never `systemctl restart auditd` (RefuseManualStop=yes)
-    return [RunCommand(argv, rerun_after_rollback=True, group=last_step,
-                       description="restart auditd so it and audisp-remote read the new files")
-            for argv in ctx.facts.layout.restart_commands(ctx.facts.has_service)]
+    *stop, start = ctx.facts.layout.restart_commands(ctx.facts.has_service)
+    return [Restart(start=start, stop=stop[0] if stop else None, group=last_step,
+                    description="Restart auditd so it and audisp-remote read the new files")]
 
 
 STEP_FUNCTIONS = (step_install, step_auditd_conf, step_plugin, step_remote,

@@ -202,8 +202,9 @@ def make_demo_root(directory: Union[str, Path], os_name: str = "almalinux-9",
     spec = OS_CHOICES[os_name]
     root = Path(directory).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    (root / "usr" / "sbin").mkdir(parents=True, exist_ok=True)
-    (root / "usr" / "bin").mkdir(parents=True, exist_ok=True)
+    # The directories every EL install has, so that packages and the journal add only their own.
+    for standard in ("usr/sbin", "usr/bin", "var/lib", "var/spool", "var/log", "etc/rsyslog.d"):
+        (root / standard).mkdir(parents=True, exist_ok=True)
     for link, target in (("sbin", "usr/sbin"), ("bin", "usr/bin")):
         if not (root / link).exists():
             os.symlink(target, str(root / link))
