@@ -113,6 +113,13 @@ class FieldRow(Vertical):
         return Input(value_to_text(self._initial), compact=True, id=control_id,
                      select_on_focus=False)
 
+    def on_mount(self) -> None:
+        # A blinking cursor repaints twice a second: bytes on a serial line, and pictures
+        # that depend on timing in tests. Steady in console mode and when headless.
+        if isinstance(self.control, Input) and (getattr(self.app, "console_mode", False)
+                                                or self.app.is_headless):
+            self.control.cursor_blink = False
+
     @property
     def control(self):
         return self.query_one("#" + _dom_id(self.spec.dotted))

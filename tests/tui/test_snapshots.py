@@ -1,0 +1,131 @@
+"""Every screen at 80x24, normal and console mode (pytest-textual-snapshot).
+
+The demo roots have fixed hostnames and versions, and no picture shows a transaction id, a
+time or a temporary path, so the pictures are deterministic."""
+import pytest
+
+from tests.tui.helpers import new_root, open_app, screen_text
+
+MODES = pytest.mark.parametrize("console", [False, True], ids=["normal", "console"])
+SIZE = (80, 24)
+
+
+def sender_app(tmp_path, console, start_at=None, server="logs.example.com"):
+    app = open_app(new_root(tmp_path), start_at=start_at, ascii_mode=console)
+    if server:
+        app.session.set_field("remote.server", server)
+    return app
+
+
+def receiver_app(tmp_path, console, start_at):
+    app = open_app(new_root(tmp_path), start_at=start_at, ascii_mode=console)
+    app.session.set_field("role", "receiver")
+    app.session.set_field("receiver.allowed_senders", ["192.0.2.0/24"])
+    return app
+
+
+async def settle(pilot):
+    await pilot.pause(0.3)
+
+
+@MODES
+def test_welcome(snap_compare, tmp_path, console):
+    """Welcome: host facts (AlmaLinux 9.6, audit 3.1.5, SELinux Enforcing, firewalld running,
+    alma9.example.com), "No forwarding is set up", role and method choices each with a
+    paragraph, the F10/F1/F7/F9 keys in the footer."""
+    app = open_app(new_root(tmp_path), ascii_mode=console)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+@MODES
+@pytest.mark.parametrize("step", [1, 2, 3, 4, 5, 7, 8, 9])
+def test_sender_step(snap_compare, tmp_path, console, step):
+    """Step N for a sender heading to logs.example.com: side list with `>` on step N and `*` on
+    steps 1, 3, 4 (they change something), the step's explanation, its form (step 4: server,
+    port, mode, queue, failure action), the preview of this step's diff/commands and the
+    "why not what the guides say" note."""
+    app = sender_app(tmp_path, console, start_at=step)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+@MODES
+@pytest.mark.parametrize("step", [4, 5, 6])
+def test_receiver_step(snap_compare, tmp_path, console, step):
+    """Receiver: step 4 says it does nothing on a receiver and what to do on the sender;
+    step 5 shows the SELinux/firewall switches and the rich-rule command for 192.0.2.0/24;
+    step 6 shows the listen form and the auditd.conf diff with tcp_listen_port = 60."""
+    app = receiver_app(tmp_path, console, start_at=step)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+@MODES
+def test_invalid_field(snap_compare, tmp_path, console):
+    """Step 4 with `bad host!` typed as the server: the message naming remote.server and what
+    is allowed appears under the field."""
+    app = sender_app(tmp_path, console, start_at=4, server=None)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press(*"bad", "space", "host", "!")
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@MODES
+def test_security_not_possible(snap_compare, tmp_path, console):
+    """Step 8 with TLS chosen for audisp-remote on audit 3.1.5: the red "Not possible on this
+    host" message saying TLS needs audit 4.2 and to use kerberos or rsyslog."""
+    app = sender_app(tmp_path, console, start_at=8)
+    app.session.set_field("security.encryption", "tls")
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+@MODES
+def test_review(snap_compare, tmp_path, console):
+    """Review & apply for a sender: "4 change(s)", the plan grouped by step starting with
+    `dnf install -y audispd-plugins`, and F10 Apply in the footer."""
+    app = sender_app(tmp_path, console, start_at=9)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f10")
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@MODES
+def test_history_empty(snap_compare, tmp_path, console):
+    """History before any apply: "No transactions yet." and no roll-back key."""
+    app = sender_app(tmp_path, console, start_at=1)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f7")
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@MODES
+def test_help(snap_compare, tmp_path, console):
+    """F1 on step 4: a box with the step's purpose, each field with its meaning, the guide
+    note and the list of keys."""
+    app = sender_app(tmp_path, console, start_at=4)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@MODES
+def test_confirm_quit(snap_compare, tmp_path, console):
+    """F9 with unapplied changes: "Quit without applying?", that nothing on this host has
+    been changed, and y/n."""
+    app = sender_app(tmp_path, console, start_at=2)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f9")
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
