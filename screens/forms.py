@@ -43,9 +43,12 @@ def _core(annotation: Any) -> Any:
 
 def field_kind(dotted: str) -> Tuple[str, Tuple[str, ...]]:
     """("choice", options) | ("bool", ()) | ("list", ()) | ("text", ())."""
-    from typing_extensions import Literal, get_args, get_origin
+    import typing
+    import typing_extensions
+    from typing_extensions import get_args, get_origin
     core = _core(_field_info(dotted).annotation)
-    if get_origin(core) is Literal:
+    # On Python 3.9 typing.Literal and typing_extensions.Literal are different objects.
+    if get_origin(core) in (typing.Literal, typing_extensions.Literal):
         return "choice", tuple(get_args(core))
     if core is bool:
         return "bool", ()
@@ -85,6 +88,7 @@ class FieldRow(Vertical):
     FieldRow > Horizontal { height: 1; }
     FieldRow .field-label { width: 24; height: 1; }
     FieldRow Input, FieldRow Select { width: 1fr; }
+    FieldRow YesNo { width: 5; }
     FieldRow .field-error { color: $error; height: auto; display: none; }
     FieldRow.-invalid .field-error { display: block; }
     """

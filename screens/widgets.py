@@ -68,7 +68,8 @@ def render_preview(items: Iterable, colour: bool) -> Text:
                 out.append("\n")
         elif item.kind == "command":
             out.append(f"# {item.title}\n", style="bold" if colour else "")
-            out.append(item.text.rstrip("\n") + "\n")
+            if item.text.strip():
+                out.append(item.text.rstrip("\n") + "\n")
         else:
             out.append(f"Note: {item.text}\n", style="italic" if colour else "")
         out.append("\n")

@@ -36,7 +36,8 @@ class WizardApp(App):
         Binding("f8", "back", "Back", key_display="F8"),
         Binding("f1", "help", "Help", key_display="F1"),
         Binding("f7", "history", "History", key_display="F7"),
-        Binding("f9,ctrl+q", "request_quit", "Quit", key_display="F9"),
+        Binding("f9", "request_quit", "Quit", key_display="F9"),
+        Binding("ctrl+q", "request_quit", "Quit", show=False),
     ]
 
     def __init__(self, session, start_at: Optional[int] = None, console: bool = False):

@@ -182,7 +182,7 @@ class Session:
         for change, before in zip(record.changes, record.before):
             content, path = getattr(change, "content", None), getattr(change, "path", None)
             if content is None or not path:
-                items.append(PreviewItem(change.describe(), "command", change.describe()))
+                items.append(PreviewItem(change.describe(), "command", ""))
                 continue
             old, existed = "", bool(before and before.get("exists"))
             if before and before.get("backup"):
