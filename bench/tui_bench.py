@@ -32,6 +32,7 @@ BARE_APP = r'''
 from textual.app import App
 from textual.widgets import Footer, Header, Input
 class Bare(App):
+    TITLE = "bench-bare-ready"
     def compose(self):
         yield Header()
         yield Input(placeholder="bench-ready")
@@ -109,7 +110,7 @@ class PtyProcess:
 
 def run_bare(term: str) -> Tuple[float, int]:
     proc = PtyProcess([sys.executable, "-c", BARE_APP], term)
-    ready = proc.wait_for(b"bench-ready")
+    ready = proc.wait_for(b"bench-bare-ready")
     proc.read_for(0.3)
     return ready or float("nan"), proc.finish([b"\x11"])
 
