@@ -3,7 +3,9 @@
 Only keys a test cannot avoid are changed, and only in the copies:
 - both: local_events = no (never touch the host kernel's audit state);
 - receiver: log_file and plugin_dir inside the run directory, freq = 1 (write each record at
-  once so the test sees it), and tcp_client_ports when the scenario asks;
+  once so the test sees it), tcp_listen_port = a test port (sender and receiver share one
+  network namespace, so a sender's local_port = 60 would collide with a receiver on 60), and
+  tcp_client_ports when the scenario asks;
 - sender: tcp_listen_port + distribute_network = yes (the test's injection door),
   remote_server/port aimed at the receiver in this namespace, local_port/mode when asked."""
 from __future__ import annotations
@@ -16,18 +18,20 @@ from tests.realstack.keyvalue import get_key
 
 SENDER_HOSTNAME = "sender01.e2e.test"
 INJECT_PORT = 6061
+RECEIVER_PORT = 6060
 
 
 def run_native(scenario: str, sender_set: Path, receiver_set: Path, scratch: Path,
                client_ports: Optional[str] = None, local_port: Optional[str] = None,
                mode: Optional[str] = None) -> Dict[str, Any]:
-    receiver_port = get_key(receiver_set / "auditd.conf", "tcp_listen_port")
-    if not receiver_port:
+    if not get_key(receiver_set / "auditd.conf", "tcp_listen_port"):
         raise AssertionError("receiver set %s has no tcp_listen_port" % receiver_set)
+    receiver_port = str(RECEIVER_PORT)
     receiver_log = scratch / "receiver-log" / "audit.log"
     receiver = copy_etc_audit(receiver_set, scratch / "receiver-etc-audit")
     receiver_keys = {"local_events": "no", "log_file": str(receiver_log),
-                     "plugin_dir": str(receiver / "plugins.d"), "freq": "1"}
+                     "plugin_dir": str(receiver / "plugins.d"), "freq": "1",
+                     "tcp_listen_port": receiver_port}
     if client_ports:
         receiver_keys["tcp_client_ports"] = client_ports
     copy_etc_audit(receiver_set, receiver, {"auditd.conf": receiver_keys})
