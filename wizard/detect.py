@@ -111,5 +111,9 @@ def detect(host, facts) -> Detected:
         if (auditd.get("transport") or "").lower() == "krb5":
             out.data.setdefault("security", {})["encryption"] = "kerberos"
 
+    if role is None:
+        # A first run: the stock files say nothing about forwarding, and their name_format
+        # (NONE) is exactly what forwarding must change, so start from the wizard's defaults.
+        return Detected(Answers(), configured=False)
     answers = Answers.model_validate(out.data)
-    return Detected(answers, configured=role is not None, role=role, unrepresented=out.unrepresented)
+    return Detected(answers, configured=True, role=role, unrepresented=out.unrepresented)
