@@ -1,0 +1,30 @@
+"""The README stays true: its two set-up commands come first, every answers key is documented,
+and every subcommand is listed."""
+import re
+from pathlib import Path
+
+from wizard.cli import build_parser
+from wizard.model import field_names
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def test_readme_starts_with_the_two_setup_commands():
+    block = re.search(r"```sh\n(.*?)```", README, re.S).group(1).strip().splitlines()
+    assert len(block) == 2
+    assert block[0].endswith("auditd-wizard --demo")
+    assert block[1].endswith("python -m pytest -n 2")
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
+    assert "-m pytest -n 2" in ci
+
+
+def test_every_answers_key_is_documented():
+    missing = [name for name in field_names() if f"`{name}`" not in README]
+    assert missing == []
+
+
+def test_every_subcommand_is_documented():
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    missing = [name for name in subparsers.choices if f"auditd-wizard {name}" not in README]
+    assert missing == []
