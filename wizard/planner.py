@@ -11,6 +11,7 @@ from typing import Dict, List, Mapping, Optional
 
 from backends.changes import (Change, FirewallPort, InstallPackages, Restart,
                               SELinuxPort, ServiceState, WriteFile)
+from wizard.conf import KeyValueFile
 from wizard.drafts import Drafts
 from wizard.facts import HostFacts
 from wizard.model import Answers
@@ -156,7 +157,6 @@ def step_remote(ctx: PlanContext) -> None:
                     f"allocates it up front: about {r.queue_depth * 12 // 1024} MiB for "
                     f"queue_depth = {r.queue_depth}.")
     current = ctx.drafts.get(ctx.layout.audisp_remote_conf)
-    from wizard.conf import KeyValueFile
     has_local_port = KeyValueFile.parse(current.text).get("local_port") is not None
     if r.local_port:
         values["local_port"] = str(r.local_port)
