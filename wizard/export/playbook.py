@@ -1,0 +1,136 @@
+"""Writes the exported playbook: site.yml, group_vars, an example inventory and the
+auditd_wizard role (defaults, vars, tasks, handlers)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from wizard.answers import dump_answers
+from wizard.export import file_tasks, system_tasks
+from wizard.export.recording import ExportPlan, conditional_keys, record
+from wizard.export.variables import answer_variables, described
+from wizard.export.yaml_text import dump
+from wizard.facts import HostFacts
+from wizard.model import Answers
+
+ROLE = "auditd_wizard"
+
+
+def group_name(answers: Answers) -> str:
+    return "audit_senders" if answers.role == "sender" else "audit_receivers"
+
+
+def _role_vars(answers: Answers, plan: ExportPlan, conditional: Dict[str, List[str]]) -> Dict[str, object]:
+    values: Dict[str, object] = {
+        "auditd_wizard_prefix": "{{ auditd_wizard_root | regex_replace('/+$', '') }}",
+        "auditd_wizard_packages": list(plan.packages),
+        "auditd_wizard_files": file_tasks.file_entries(plan.files, conditional),
+    }
+    whole = file_tasks.whole_file_entries(plan.files)
+    if whole:
+        values["auditd_wizard_whole_files"] = whole
+    values.update(file_tasks.regexp_vars())
+    if answers.selinux.manage:
+        values["auditd_wizard_selinux_ports"] = system_tasks.selinux_ports(answers, plan)
+        values["auditd_wizard_port_label_line"] = system_tasks.PORT_LABEL_LINE
+    if system_tasks.wants_firewall(plan):
+        values["auditd_wizard_firewall_rules"] = (
+            "{{ [['port', '']] if not auditd_wizard_allowed_senders else "
+            "(['rich-rule'] * (auditd_wizard_allowed_senders | length)) | zip(auditd_wizard_allowed_senders) | list }}")
+        values["auditd_wizard_zone_in_use"] = (
+            "{{ auditd_wizard_firewall_zone or auditd_wizard_default_zone.stdout }}")
+    return values
+
+
+def _main_tasks(answers: Answers, plan: ExportPlan) -> List[Dict[str, object]]:
+    tasks = system_tasks.package_tasks(plan)
+    tasks.append({"name": "Edit the audit configuration files",
+                  "ansible.builtin.include_tasks": "edit_keys.yml",
+                  "loop": "{{ auditd_wizard_files }}",
+                  "loop_control": {"loop_var": "auditd_wizard_file", "label": "{{ auditd_wizard_file.path }}"}})
+    if file_tasks.whole_file_entries(plan.files):
+        tasks.append({"name": "Write the files the wizard writes whole",
+                      "ansible.builtin.copy": {"dest": "{{ auditd_wizard_prefix }}{{ item.path }}",
+                                               "content": "{{ item.content }}", "mode": "{{ item.mode }}"},
+                      "loop": "{{ auditd_wizard_whole_files }}",
+                      "loop_control": {"label": "{{ item.path }}"},
+                      "notify": "Restart auditd"})
+    if answers.selinux.manage:
+        tasks.extend(system_tasks.selinux_tasks())
+    if system_tasks.wants_firewall(plan):
+        tasks.extend(system_tasks.firewall_tasks())
+    if system_tasks.wants_service(plan):
+        tasks.extend(system_tasks.service_tasks())
+    return tasks
+
+
+def _playbook(answers: Answers) -> List[Dict[str, object]]:
+    return [{"name": f"Forward audit records: {answers.role}s, method {answers.method} (auditd-wizard)",
+             "hosts": group_name(answers),
+             "become": True,
+             "gather_facts": False,
+             "roles": [{"role": ROLE}]}]
+
+
+def _inventory(answers: Answers) -> str:
+    example = "web01.example.com\nweb02.example.com" if answers.role == "sender" else "logs.example.com"
+    return (f"# Example inventory: list the hosts to configure under [{group_name(answers)}].\n"
+            f"# Run: ansible-playbook -i inventory.ini site.yml --check --diff   (then without --check)\n"
+            f"[{group_name(answers)}]\n{example}\n")
+
+
+def _readme(answers: Answers) -> str:
+    return f"""# auditd-wizard export: {answers.role}, method {answers.method}
+
+Made by `auditd-wizard export ansible` from answers.toml (kept here for reference). Uses
+ansible.builtin modules only, so plain ansible-core runs it.
+
+    cp inventory.example.ini inventory.ini   # list your hosts under [{group_name(answers)}]
+    ansible-playbook -i inventory.ini site.yml --check --diff
+    ansible-playbook -i inventory.ini site.yml
+
+What it does, in the order the wizard's own apply does it: installs the packages, edits the audit
+files key by key (the same lines the wizard changes, nothing else), labels a non-default port for
+SELinux, opens the listen port in firewalld on a receiver, starts auditd, and restarts auditd when
+a file changed with `service auditd restart` (or `auditctl --signal TERM` and a start where the
+`service` command is missing), never `systemctl restart auditd`, which auditd refuses.
+
+A second run changes nothing. Per-group and per-host values are variables (group_vars/, or
+host_vars/HOST.yml); everything else follows the answers: change them and export again.
+"""
+
+
+def export_plan(answers: Answers, facts: Optional[HostFacts] = None) -> ExportPlan:
+    return record(answers, facts)
+
+
+def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts] = None) -> List[Path]:
+    plan = record(answers, facts)
+    conditional = conditional_keys(answers, facts)
+    variables = answer_variables(answers)
+    role = directory / "roles" / ROLE
+    documents = {
+        directory / "site.yml": dump(_playbook(answers), "Made by auditd-wizard export ansible."),
+        directory / "group_vars" / f"{group_name(answers)}.yml":
+            dump(variables, "Values for every host of the group; override one host in host_vars/HOST.yml.\n"
+                            + described(list(variables))),
+        directory / "inventory.example.ini": _inventory(answers),
+        directory / "answers.toml": dump_answers(answers),
+        directory / "README.md": _readme(answers),
+        role / "defaults" / "main.yml": dump(variables, "Defaults from the answers; group_vars/ overrides them."),
+        role / "vars" / "main.yml": dump(_role_vars(answers, plan, conditional),
+                                         "What the wizard's planner does for these answers; export again to change it."),
+        role / "tasks" / "main.yml": dump(_main_tasks(answers, plan)),
+        role / "tasks" / "edit_keys.yml": file_tasks.edit_keys_tasks(),
+        role / "handlers" / "main.yml": system_tasks.handler_tasks(),
+        role / "meta" / "main.yml": dump({"galaxy_info": {
+            "author": "auditd-wizard", "description": "Audit record forwarding as auditd-wizard sets it up",
+            "license": "MIT", "min_ansible_version": "2.14",
+            "platforms": [{"name": "EL", "versions": ["8", "9", "10"]}]}, "dependencies": []}),
+    }
+    written = []
+    for path, text in documents.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
