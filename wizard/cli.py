@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import List, Optional
 
-from wizard import commands
+from wizard import commands, export_cli
 from wizard.errors import UserError, EXIT_USAGE
 
 OS_CHOICES = ("almalinux-8", "almalinux-9", "almalinux-9.2", "almalinux-10")
@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--schema", action="store_true", help="print the JSON schema of the answers file")
 
+    export_cli.add_parsers(sub)
+
     p = sub.add_parser("demo-root", help="create a sandbox root that looks like a stock install")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--os", choices=OS_CHOICES, default="almalinux-9")
@@ -91,6 +93,8 @@ def run(argv: Optional[List[str]] = None) -> int:
         return commands.tui(commands.resolve_root(root), args.answers, start_at, args.ascii)
     if command == "demo-root":
         return commands.demo_root(args.dir, args.os, args.broken)
+    if command in export_cli.COMMANDS:
+        return export_cli.run(args)
     if command == "answers" and args.schema:
         return commands.schema()
     root = commands.resolve_root(args.root)

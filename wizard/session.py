@@ -195,3 +195,22 @@ class Session:
 
     def preview_change(self, change) -> str:
         return change.preview(self._host)
+
+    # ------------------------------------------------------------ fleets (issue #7)
+    def export_ansible(self, directory, answers_toml: Optional[str] = None) -> List[Path]:
+        """Write an Ansible playbook for the current answers (end of Review), or for a past
+        transaction's answers: `export_ansible(d, session.transaction(tx_id).meta["answers"])`
+        (History). Raises PlanError / AnswersError with a message for the user."""
+        from wizard.answers import parse_answers
+        from wizard.export import export_ansible
+        answers = parse_answers(answers_toml, "transaction answers") if answers_toml else self.answers
+        return export_ansible(answers, directory)
+
+    def receiver_answers(self, sender_address: str, merge_into: Optional[str] = None) -> str:
+        """The receiver's answers (TOML text) matching this sender's answers, allowing
+        `sender_address`; `merge_into` is an existing receiver answers TOML to add this sender
+        to. Raises ReceiverAnswersError (or AnswersError for merge_into) with the reason."""
+        from wizard.answers import parse_answers
+        from wizard.receiver_answers import receiver_answers_text
+        existing = parse_answers(merge_into, "receiver answers") if merge_into else None
+        return receiver_answers_text(self.answers, sender_address, existing)
