@@ -9,6 +9,7 @@ from typing import Dict, List
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -38,6 +39,10 @@ class StepChosen(Message):
 
 
 class StepFrame(Screen):
+    # Screen.focused repaints the whole Screen when focus moves (the whole terminal, ~3.7 KB at
+    # 80x24); the widgets that lose and gain focus repaint themselves anyway.
+    focused = Reactive(None, repaint=False)
+
     def __init__(self, session, colour: bool, start: int = 1):
         super().__init__(id="frame")
         self.session = session
@@ -79,6 +84,11 @@ class StepFrame(Screen):
         return self.query_one(f"#step-{number}", StepPane)
 
     def show_step(self, number: int, focus: bool = True) -> None:
+        # One frame for the switch, the side list, the preview and the focus move.
+        with self.app.batch_update():
+            self._show_step(number, focus)
+
+    def _show_step(self, number: int, focus: bool) -> None:
         previous, self.current = self.current, number
         self.query_one(ContentSwitcher).current = f"step-{number}"
         step_list = self.query_one(OptionList)

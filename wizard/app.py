@@ -6,6 +6,7 @@ only shows what works. `make_app(session)` takes its dependencies so tests pass 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -28,6 +29,14 @@ def console_mode_wanted(ascii_mode: Optional[bool]) -> bool:
     return os.environ.get("TERM", "") in CONSOLE_TERMS
 
 
+def _driver_class():
+    """On Linux, a driver that writes only the cells that changed (serial consoles are slow)."""
+    if not sys.platform.startswith("linux") or os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    from screens.diff_driver import CellDiffDriver
+    return CellDiffDriver
+
+
 class WizardApp(App):
     TITLE = "auditd-wizard"
     ENABLE_COMMAND_PALETTE = False
@@ -42,7 +51,8 @@ class WizardApp(App):
 
     def __init__(self, session, start_at: Optional[int] = None, console: bool = False):
         css = [HERE / "app.tcss"] + ([HERE / "console.tcss"] if console else [])
-        super().__init__(css_path=css, ansi_color=True if console else None)
+        super().__init__(css_path=css, ansi_color=True if console else None,
+                         driver_class=_driver_class())
         self.session = session
         self.start_at = start_at
         self.console_mode = console
