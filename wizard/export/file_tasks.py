@@ -32,7 +32,7 @@ def template_regexp(key: str) -> str:
     return r"^[ \t]*#+[ \t]*(?i:%s)[ \t]*=" % key
 
 
-def setting_items(record: FileEdits, only_if_set: List[str]) -> List[Dict[str, object]]:
+def setting_items(record: FileEdits) -> List[Dict[str, object]]:
     items = []
     for edit in record.edits:
         item: Dict[str, object] = {"key": edit.key}
@@ -41,7 +41,7 @@ def setting_items(record: FileEdits, only_if_set: List[str]) -> List[Dict[str, o
         else:
             variable = lifted_variable(record.path, edit.key)
             item["value"] = "{{ %s }}" % variable if variable else edit.value
-            if edit.key in only_if_set:
+            if edit.only_if_set:
                 item["only_if_set"] = True   # the planner sets it only when the file has it
         item["active"] = active_regexp(edit.key)
         item["template"] = template_regexp(edit.key)
@@ -49,8 +49,8 @@ def setting_items(record: FileEdits, only_if_set: List[str]) -> List[Dict[str, o
     return items
 
 
-def file_entries(records: List[FileEdits], conditional: Dict[str, List[str]]) -> List[Dict[str, object]]:
-    return [{"path": r.path, "settings": setting_items(r, conditional.get(r.path, []))}
+def file_entries(records: List[FileEdits]) -> List[Dict[str, object]]:
+    return [{"path": r.path, "settings": setting_items(r)}
             for r in records if r.edits]
 
 

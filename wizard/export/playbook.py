@@ -7,7 +7,7 @@ from typing import Dict, List, Optional
 
 from wizard.answers import dump_answers
 from wizard.export import file_tasks, system_tasks
-from wizard.export.recording import ExportPlan, conditional_keys, record
+from wizard.export.recording import ExportPlan, record_for_export
 from wizard.export.variables import answer_variables, described
 from wizard.export.yaml_text import dump
 from wizard.facts import HostFacts
@@ -20,11 +20,11 @@ def group_name(answers: Answers) -> str:
     return "audit_senders" if answers.role == "sender" else "audit_receivers"
 
 
-def _role_vars(answers: Answers, plan: ExportPlan, conditional: Dict[str, List[str]]) -> Dict[str, object]:
+def _role_vars(answers: Answers, plan: ExportPlan) -> Dict[str, object]:
     values: Dict[str, object] = {
         "auditd_wizard_prefix": "{{ auditd_wizard_root | regex_replace('/+$', '') }}",
         "auditd_wizard_packages": list(plan.packages),
-        "auditd_wizard_files": file_tasks.file_entries(plan.files, conditional),
+        "auditd_wizard_files": file_tasks.file_entries(plan.files),
     }
     whole = file_tasks.whole_file_entries(plan.files)
     if whole:
@@ -100,13 +100,8 @@ host_vars/HOST.yml); everything else follows the answers: change them and export
 """
 
 
-def export_plan(answers: Answers, facts: Optional[HostFacts] = None) -> ExportPlan:
-    return record(answers, facts)
-
-
 def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts] = None) -> List[Path]:
-    plan = record(answers, facts)
-    conditional = conditional_keys(answers, facts)
+    plan = record_for_export(answers, facts)
     variables = answer_variables(answers)
     role = directory / "roles" / ROLE
     documents = {
@@ -118,7 +113,7 @@ def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts]
         directory / "answers.toml": dump_answers(answers),
         directory / "README.md": _readme(answers),
         role / "defaults" / "main.yml": dump(variables, "Defaults from the answers; group_vars/ overrides them."),
-        role / "vars" / "main.yml": dump(_role_vars(answers, plan, conditional),
+        role / "vars" / "main.yml": dump(_role_vars(answers, plan),
                                          "What the wizard's planner does for these answers; export again to change it."),
         role / "tasks" / "main.yml": dump(_main_tasks(answers, plan)),
         role / "tasks" / "edit_keys.yml": file_tasks.edit_keys_tasks(),

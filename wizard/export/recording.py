@@ -30,6 +30,7 @@ class KeyEdit:
     key: str
     value: Optional[str]      # None: remove every active line of the key
     step: int
+    only_if_set: bool = False  # the planner sets it only when the file already has the key
 
 
 @dataclass
@@ -95,7 +96,7 @@ def record(answers: Answers, facts: Optional[HostFacts] = None,
            files: Optional[Mapping[str, Optional[str]]] = None) -> ExportPlan:
     """The planner's edits for these answers. `files` defaults to the packaged files (the
     recorded edits do not depend on them except where the planner reads a file; see
-    conditional_keys)."""
+    record_for_export)."""
     facts = facts or export_facts()
     defaults = packaged_defaults(facts)
     ctx = planner.PlanContext(answers, facts, empty_state(answers),
@@ -108,13 +109,14 @@ def record(answers: Answers, facts: Optional[HostFacts] = None,
                       commands=list(ctx.commands))
 
 
-def conditional_keys(answers: Answers, facts: Optional[HostFacts] = None) -> Dict[str, List[str]]:
-    """Keys the planner sets only when the file already has them (like `local_port = any`):
-    planned once against the packaged files and once against files that also carry an active
-    line for every key the parser accepts; the keys only the second run sets are conditional."""
+def record_for_export(answers: Answers, facts: Optional[HostFacts] = None) -> ExportPlan:
+    """record(), plus the keys the planner sets only when the file already has them (like
+    `local_port = any`), marked only_if_set. Found by planning once against the packaged
+    files and once against files that also carry an active line for every key the parser
+    accepts: the keys only the second run sets are conditional."""
     facts = facts or export_facts()
+    plan = record(answers, facts)
     defaults = packaged_defaults(facts)
-    base = {f.path: {e.key for e in f.edits} for f in record(answers, facts).files}
     full = {}
     for path, text in defaults.items():
         keys = facts.layout.keys_for(path) or ()
@@ -122,11 +124,23 @@ def conditional_keys(answers: Answers, facts: Optional[HostFacts] = None) -> Dic
         full[path] = text + ("" if text.endswith("\n") or not text else "\n") + extra
     try:
         richer = record(answers, facts, full)
-    except Exception:   # a planner that rejects the odd values simply has no such keys
-        return {}
-    return {f.path: sorted({e.key for e in f.edits} - base.get(f.path, set()))
-            for f in richer.files if {e.key for e in f.edits} - base.get(f.path, set())}
+    except Exception:   # a planner that rejects the odd values has no such keys to find
+        return plan
+    by_path = {f.path: f for f in plan.files}
+    for rich in richer.files:
+        base = by_path.get(rich.path)
+        if base is None:
+            continue
+        known = {e.key.lower() for e in base.edits}
+        merged = []
+        for edit in rich.edits:
+            if edit.key.lower() in known:
+                merged.append(next(e for e in base.edits if e.key.lower() == edit.key.lower()))
+            else:
+                merged.append(KeyEdit(edit.key, edit.value, edit.step, only_if_set=True))
+        base.edits = merged + [e for e in base.edits if e not in merged]
+    return plan
 
 
-__all__ = ["ExportPlan", "FileEdits", "KeyEdit", "record", "conditional_keys", "export_facts",
+__all__ = ["ExportPlan", "FileEdits", "KeyEdit", "record", "record_for_export", "export_facts",
            "InstallPackages"]
