@@ -75,8 +75,10 @@ def one_round(os_name: str, answers_path: Path, playbook_cmd: str, work: Path):
     env = dict(os.environ, ANSIBLE_NOCOLOR="1")
     ansible = [timed([playbook_cmd, "-i", "bench.ini", "site.yml", "-e", extra], cwd=str(playbook), env=env)
                for _ in range(2)]
-    same = all((wizard_root / p).read_bytes() == (ansible_root / p).read_bytes()
-               for p in ("etc/audit/auditd.conf", "etc/audit/audisp-remote.conf"))
+    def tree(root):
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "etc").rglob("*"))
+                if p.is_file() and not p.is_symlink()}
+    same = tree(wizard_root) == tree(ansible_root)
     return wizard, ansible, same
 
 
