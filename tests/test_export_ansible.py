@@ -249,3 +249,9 @@ def test_session_exports_current_and_past_answers(tmp_path):
     assert "other.example.com" in (tmp_path / "now" / "group_vars" / "audit_senders.yml").read_text()
     assert "logs.example.com" in (tmp_path / "then" / "group_vars" / "audit_senders.yml").read_text()
     assert len(now) == len(then) >= 8
+
+
+def test_export_refuses_what_it_does_not_cover(tmp_path, capsys):
+    (tmp_path / "r.toml").write_text(answers(method="rsyslog"))
+    assert main(["export", "ansible", "--answers", str(tmp_path / "r.toml"), "-o", str(tmp_path / "o")]) == 2
+    assert "audisp-remote method so far" in capsys.readouterr().err

@@ -38,7 +38,7 @@ def _load(path: str):
 
 
 def export(answers_path: str, output: str) -> int:
-    from wizard.export import export_ansible
+    from wizard.export import ExportError, export_ansible
     from wizard.security_plan import PlanError
     answers = _load(answers_path)
     directory = Path(output)
@@ -46,7 +46,7 @@ def export(answers_path: str, output: str) -> int:
         raise UserError(f"{output}: exists and is not an empty directory; give a new one", EXIT_USAGE)
     try:
         written = export_ansible(answers, directory)
-    except PlanError as error:
+    except (PlanError, ExportError) as error:
         raise UserError(str(error), EXIT_USAGE)
     except OSError as error:
         raise UserError(f"{output}: cannot write: {error.strerror or error}", EXIT_USAGE)

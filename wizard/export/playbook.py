@@ -101,7 +101,12 @@ host_vars/HOST.yml); everything else follows the answers: change them and export
 
 
 def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts] = None) -> List[Path]:
+    if answers.method != "audisp-remote":
+        from wizard.export import ExportError
+        raise ExportError(f"method: the Ansible export covers the audisp-remote method so far, "
+                          f"not {answers.method!r}; apply these answers with auditd-wizard on each host")
     plan = record_for_export(answers, facts)
+    system_tasks.check_covered(plan)
     variables = answer_variables(answers)
     role = directory / "roles" / ROLE
     documents = {

@@ -34,6 +34,17 @@ def wants_service(plan: ExportPlan) -> bool:
     return any(isinstance(c, ServiceState) and c.name == "auditd" for c in plan.commands)
 
 
+def check_covered(plan: ExportPlan) -> None:
+    """Refuse rather than export a playbook that silently leaves out a change the wizard makes."""
+    from wizard.export import ExportError
+    for change in plan.commands:
+        covered = isinstance(change, (SELinuxPort, FirewallPort)) or (
+            isinstance(change, ServiceState) and change.name == "auditd")
+        if not covered:
+            raise ExportError(f"the Ansible export cannot write this change yet: {change.describe()}; "
+                              "apply these answers with auditd-wizard on each host")
+
+
 def _when(*conditions: str) -> str:
     return " and ".join((MANAGED + " | bool",) + conditions)
 
