@@ -232,12 +232,83 @@ class ReceiverSection(_Section):
         5, description="Pending connections the kernel queues (tcp_listen_queue).")
 
 
+def _peer_name(value: str) -> Optional[str]:
+    """A certificate name rsyslog compares against (x509/name): a host name, or `*.domain`."""
+    name = value[2:] if value.startswith("*.") else value
+    return validators.hostname(name)
+
+
+def _principal_name(value: str) -> Optional[str]:
+    problem = validators.safe_config_value(value)
+    if problem:
+        return problem
+    if not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?(@[A-Za-z0-9._-]+)?", value):
+        return "%s is not a Kerberos principal name (like auditd or admin/admin@EXAMPLE.COM)" % show(value)
+    return None
+
+
+AbsPath = Annotated[str, _rule(_absolute_path)]
+OptionalAbsPath = Annotated[Optional[Annotated[str, _rule(_absolute_path), _fits_line("krb5_key_file")]],
+                            BeforeValidator(_blank_to_none)]
+PeerName = Annotated[str, _rule(_peer_name)]
+Principal = Annotated[Optional[Annotated[str, _rule(_principal_name), _fits_line("krb5_principal")]],
+                      BeforeValidator(_blank_to_none)]
+TlsDriver = Choice("gtls", "ossl")
+Facility = Choice(*("local%d" % n for n in range(8)))
+DiskSize = Annotated[str, _rule(lambda v: None if re.fullmatch(r"[1-9][0-9]{0,5}[kmg]?", v) else
+                                "%s must be a size like 512m or 2g" % show(v))]
+
+
 class SecuritySection(_Section):
-    """How forwarded records are protected on the wire."""
+    """How forwarded records are protected on the wire, and who may send."""
 
     encryption: Encryption = Field(
         "none", description="'kerberos' (transport = KRB5) for the audisp-remote method; "
         "'tls' for the rsyslog method (audisp-remote only has TLS from audit 4.2).")
+    tls_driver: TlsDriver = Field(
+        "gtls", description="rsyslog TLS driver: 'gtls' (package rsyslog-gnutls) or 'ossl' "
+        "(package rsyslog-openssl).")
+    ca_file: AbsPath = Field(
+        "/etc/pki/rsyslog/ca.pem", description="CA certificate both ends trust (rsyslog TLS).")
+    cert_file: AbsPath = Field(
+        "/etc/pki/rsyslog/cert.pem", description="This host's certificate (rsyslog TLS).")
+    key_file: AbsPath = Field(
+        "/etc/pki/rsyslog/key.pem", description="This host's private key (rsyslog TLS): "
+        "root-owned, mode 0600 or 0400.")
+    peer_names: List[PeerName] = Field(
+        default_factory=list, description="rsyslog TLS: on a sender, the name the receiver's "
+        "certificate must carry (empty = remote.server); on a receiver, the sender certificate "
+        "names allowed to send (PermittedPeer, like \"*.example.com\").")
+    lab_certificates: StrictBool = Field(
+        False, description="Generate a small CA and host certificates with openssl on the "
+        "receiver (lab only, not for production).")
+    krb5_principal: Principal = Field(
+        None, description="Receiver's Kerberos service name (krb5_principal); not set = auditd.")
+    krb5_key_file: OptionalAbsPath = Field(
+        None, description="Receiver's keytab (krb5_key_file); not set = /etc/audit/audit.key.")
+    run_kadmin: StrictBool = Field(
+        False, description="Create the missing principal and keytab with kadmin during apply "
+        "(needs kadmin_principal and kadmin_keytab); otherwise the commands are only shown.")
+    kadmin_principal: Principal = Field(
+        None, description="Kerberos admin principal kadmin authenticates as (like admin/admin).")
+    kadmin_keytab: Annotated[Optional[AbsPath], BeforeValidator(_blank_to_none)] = Field(
+        None, description="Keytab holding kadmin_principal's key, so kadmin runs without a prompt.")
+
+
+class RsyslogSection(_Section):
+    """The rsyslog method: audit's syslog plugin, rsyslog forwarding and collecting."""
+
+    port: Port = Field(6514, description="TCP port of the receiver's rsyslog (6514 = syslog over "
+                       "TLS, already labelled syslog_tls_port_t in SELinux).")
+    facility: Facility = Field(
+        "local6", description="Syslog facility audit records travel under (the syslog plugin's "
+        "args); only this facility is forwarded.")
+    queue_max_disk: DiskSize = Field(
+        "1g", description="Disk the sender's forwarding queue may use while the receiver is "
+        "unreachable (rsyslog queue.maxDiskSpace).")
+    remote_dir: Annotated[str, _rule(_absolute_path)] = Field(
+        "/var/log/remote", description="Receiver: one directory per sender under it "
+        "(<remote_dir>/<host>/audit.log).")
 
 
 class FirewallSection(_Section):
@@ -264,6 +335,9 @@ class Answers(_Section):
     remote: RemoteSection = Field(default_factory=RemoteSection)
     receiver: ReceiverSection = Field(default_factory=ReceiverSection)
     security: SecuritySection = Field(default_factory=SecuritySection)
+    rsyslog: RsyslogSection = Field(
+        default_factory=RsyslogSection, description="Settings of the rsyslog method (used only "
+        "when method is 'rsyslog').")
     firewall: FirewallSection = Field(default_factory=FirewallSection)
     selinux: SELinuxSection = Field(default_factory=SELinuxSection)
 
@@ -305,7 +379,7 @@ def _cross(problems: List[Tuple[str, str]]) -> PydanticCustomError:
 # ---- turning pydantic errors into one line each --------------------------------------------
 SECTIONS: Dict[str, Type[BaseModel]] = {
     "auditd": AuditdSection, "remote": RemoteSection, "receiver": ReceiverSection,
-    "security": SecuritySection, "firewall": FirewallSection, "selinux": SELinuxSection,
+    "security": SecuritySection, "rsyslog": RsyslogSection, "firewall": FirewallSection, "selinux": SELinuxSection,
 }
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
+from backends.host import FileStat
 from backends.runner import CommandError
 
-PACKAGES_OF_INTEREST = ("audit", "audispd-plugins", "rsyslog", "rsyslog-gnutls", "krb5-workstation")
+PACKAGES_OF_INTEREST = ("audit", "audispd-plugins", "rsyslog", "rsyslog-gnutls", "rsyslog-openssl",
+                        "krb5-workstation")
 
 
 @dataclass
@@ -20,6 +22,8 @@ class SystemState:
     firewall_zone: str = "public"
     open_ports: Set[str] = field(default_factory=set)            # permanent "60/tcp" in the zone
     rich_rules: Set[str] = field(default_factory=set)            # permanent rich rules in the zone
+    # mode/owner of the files step 8 checks (keytabs, TLS keys); absent = the file does not exist
+    file_stats: Dict[str, FileStat] = field(default_factory=dict)
 
     def is_installed(self, name: str) -> bool:
         return name in self.installed

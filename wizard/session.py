@@ -117,7 +117,9 @@ class Session:
         return self._state
 
     def current_files(self) -> Dict[str, Optional[str]]:
-        return {path: self._host.read_text(path) for path in self.facts.layout.config_files()}
+        from wizard.security_plan import planning_paths
+        paths = self.facts.layout.config_files() + planning_paths(self.facts.layout)
+        return {path: self._host.read_text(path) for path in paths}
 
     def plan(self) -> Plan:
         """The whole plan; raises PlanError with a user-facing message."""
@@ -125,7 +127,10 @@ class Session:
         if problems:
             raise PlanError(problems[0])
         if self._plan is None:
-            self._plan = make_plan(self.answers, self.facts, self.system_state(),
+            from wizard.security_report import read_file_stats
+            state = self.system_state()
+            state.file_stats = read_file_stats(self._host, self.answers, self.facts)
+            self._plan = make_plan(self.answers, self.facts, state,
                                    self.current_files(), packaged_defaults(self.facts))
         return self._plan
 
@@ -214,3 +219,10 @@ class Session:
         from wizard.receiver_answers import receiver_answers_text
         existing = parse_answers(merge_into, "receiver answers") if merge_into else None
         return receiver_answers_text(self.answers, sender_address, existing)
+
+    # ------------------------------------------------------------ security (step 8)
+    def security_report(self):
+        """What the Security step shows: principals, keytab and certificate findings, access
+        control, the compliance rows and whether TLS-PSK is available (wizard.security_report)."""
+        from wizard.security_report import build_security_report
+        return build_security_report(self._host, self.facts, self.answers, self.system_state())
