@@ -295,7 +295,7 @@ def test_hostname_and_fqdn(root, runner):
 
 
 def test_unknown_program_and_form_are_not_simulated(runner):
-    for argv in (["ausearch", "-m", "AVC"], ["systemctl", "mask", "auditd", "now"]):
+    for argv in (["telnet", "logs.example.com", "60"], ["systemctl", "mask", "auditd", "now"]):
         with pytest.raises(CommandError) as caught:
             runner.run(argv)
         assert caught.value.exit_code == 127

@@ -9,7 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Dict, Optional, Union
 
-from backends.simulated import is_sandbox_root, save_state
+from backends.simulated import daemon, is_sandbox_root, save_state
 from backends.simulated.packages import write_package_files
 
 DIR = "dir"
@@ -216,6 +216,7 @@ def make_demo_root(directory: Union[str, Path], os_name: str = "almalinux-9",
     _write(root / "etc" / "krb5.conf", _text(spec.audit, "/etc/krb5.conf"))
     if broken:
         _seed_guide_mistakes(root, spec, state)
+    daemon.load(root, state)   # auditd started on these files (after the guide's restart)
     save_state(root, state)
     return root
 

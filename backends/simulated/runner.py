@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Dict, Optional, Sequence, Tuple, Union
 
 from backends.runner import CommandError, CommandResult
-from backends.simulated import firewall, packages, selinux, services
+from backends.simulated import firewall, packages, processes, selinux, services
 from backends.simulated.failures import take_failure
 from backends.simulated.outcome import NotSimulated, Outcome, failed, ok
 from backends.simulated.state import load_state, locked, save_state, state_path
@@ -36,6 +36,10 @@ HANDLERS: Dict[str, Handler] = {
     "restorecon": selinux.restorecon,
     "firewall-cmd": firewall.firewall_cmd,
     "hostname": _hostname,
+    "pgrep": processes.pgrep,
+    "ss": processes.ss,
+    "journalctl": processes.journalctl,
+    "ausearch": processes.ausearch,
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Sequence, Tuple
 
+from backends.simulated import daemon
 from backends.simulated.outcome import NotSimulated, Outcome, failed, ok
 
 _REFUSED = ("Failed to {verb} {unit}: Operation refused, unit {unit} may be requested by dependency "
@@ -26,14 +27,24 @@ def _version(evr: str) -> Tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", evr.split("-")[0]))
 
 
-def _set_active(state: dict, unit: str, active: bool) -> None:
+def _set_active(state: dict, unit: str, active: bool, root=None, restarted: bool = False) -> None:
+    was_active = state["services"][unit].get("active")
     state["services"][unit]["active"] = active
+    if unit == "auditd" and active and root is not None and (not was_active or restarted):
+        daemon.load(root, state)   # auditd reads its files (and starts its plugins) at start
     if unit == "firewalld" and "firewall" in state:
         state["firewall"]["running"] = active
 
 
 def systemctl(state: dict, argv: Sequence[str], root) -> Outcome:
     args = list(argv[1:])
+    if args[:3] == ["show", "--property=InvocationID", "--value"] and len(args) == 4:
+        unit = _unit_name(args[3])
+        active = state["services"].get(unit, {}).get("active")
+        if unit == "auditd" and active:
+            daemon.loaded(root, state)
+            return ok(daemon.invocation_id(state) + "\n")
+        return ok("\n")
     if len(args) == 3 and args[:2] == ["enable", "--now"]:
         first = systemctl(state, ["systemctl", "enable", args[2]], root)
         return first if first.exit_code else systemctl(state, ["systemctl", "start", args[2]], root)
@@ -71,13 +82,25 @@ def systemctl(state: dict, argv: Sequence[str], root) -> Outcome:
     if verb == "start":
         if not service["active"]:
             service["starts"] = int(service.get("starts", 0)) + 1
-        _set_active(state, unit, True)
+        _set_active(state, unit, True, root)
     elif verb == "stop":
         _set_active(state, unit, False)
     else:
         service["restarts"] = int(service.get("restarts", 0)) + 1
-        _set_active(state, unit, True)
-    return ok()
+        _set_active(state, unit, True, root, restarted=True)
+    return ok() if verb == "stop" else _start_result(state, unit)
+
+
+_START_FAILED = ("Job for {unit}.service failed because the control process exited with error code.\n"
+                 "See \"systemctl status {unit}.service\" and \"journalctl -xeu {unit}.service\" "
+                 "for details.\n")
+
+
+def _start_result(state: dict, unit: str, stdout: str = "", stderr: str = "") -> Outcome:
+    """A daemon that exits at start (auditd refusing its auditd.conf) fails the command."""
+    if not state["services"][unit].get("active"):
+        return failed(1, _START_FAILED.format(unit=unit), stdout)
+    return ok(stdout, stderr)
 
 
 def service(state: dict, argv: Sequence[str], root) -> Outcome:
@@ -91,9 +114,10 @@ def service(state: dict, argv: Sequence[str], root) -> Outcome:
         return failed(1, f"Redirecting to /bin/systemctl restart {unit}.service\n"
                          f"Failed to restart {unit}.service: Unit {unit}.service not found.\n")
     entry["restarts"] = int(entry.get("restarts", 0)) + 1
-    _set_active(state, unit, True)
+    _set_active(state, unit, True, root, restarted=True)
     if unit == "auditd":
-        return ok("Stopping logging: [  OK  ]\nRedirecting start to /bin/systemctl start auditd.service\n")
+        return _start_result(state, unit, "Stopping logging: [  OK  ]\n"
+                             "Redirecting start to /bin/systemctl start auditd.service\n")
     return ok("", f"Redirecting to /bin/systemctl restart {unit}.service\n")
 
 
