@@ -1,7 +1,8 @@
 """The one frame all nine steps share: side list of steps, the current step's pane, footer.
 
 Changing step swaps the pane in a ContentSwitcher instead of replacing the Screen, so only the
-pane and two lines of the side list are repainted (a few KB on a 115200-baud console)."""
+pane and two lines of the side list are repainted (a few KB on a 115200-baud console). A pane is
+built the first time its step is shown: the Welcome screen appears without building nine forms."""
 from __future__ import annotations
 
 from typing import Dict, List
@@ -43,21 +44,21 @@ class StepFrame(Screen):
     # 80x24); the widgets that lose and gain focus repaint themselves anyway.
     focused = Reactive(None, repaint=False)
 
-    def __init__(self, session, colour: bool, start: int = 1):
+    def __init__(self, session, colour: bool, start: int = 1, show_start: bool = True):
         super().__init__(id="frame")
         self.session = session
         self.colour = colour
         self.current = start
+        self.show_start = show_start      # False while the Welcome screen is on top
         self._changed: Dict[int, bool] = {}
+        self._panes: Dict[int, StepPane] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="frame-title")
         with Horizontal(id="frame-body"):
             yield OptionList(*[Option(self._prompt(s.number), id=f"s{s.number}") for s in STEPS],
                              id="step-list", compact=True)
-            with ContentSwitcher(initial=f"step-{self.current}", id="panes"):
-                for pane_class in PANES:
-                    yield pane_class(self.session, self.colour)
+            yield ContentSwitcher(id="panes")
         yield Footer(compact=True)
 
     def _title(self) -> str:
@@ -71,19 +72,26 @@ class StepFrame(Screen):
         star = "*" if self._changed.get(number) else " "
         return f"{mark}{number} {title[:18]:<18}{star}"
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = self.current - 1
-        self.pane(self.current).first_control().focus()
+        if self.show_start:
+            await self.show_step(self.current)
 
     # ------------------------------------------------------------------ API for the App
     @property
     def panes(self) -> List[StepPane]:
-        return list(self.query(StepPane))
+        """The panes built so far (a step's pane is built when it is first shown)."""
+        return [self._panes[n] for n in sorted(self._panes)]
 
     def pane(self, number: int) -> StepPane:
-        return self.query_one(f"#step-{number}", StepPane)
+        return self._panes[number]
 
-    def show_step(self, number: int, focus: bool = True) -> None:
+    async def show_step(self, number: int, focus: bool = True) -> None:
+        if number not in self._panes:
+            pane = PANES[number - 1](self.session, self.colour)
+            self._panes[number] = pane
+            pane.display = False      # shown by the switch below, in the same frame
+            await self.query_one(ContentSwitcher).mount(pane)
         # One frame for the switch, the side list, the preview and the focus move.
         with self.app.batch_update():
             self._show_step(number, focus)
@@ -105,6 +113,7 @@ class StepFrame(Screen):
         self.query_one("#frame-title", Static).update(self._title())
         for pane in self.panes:
             pane.sync()
+        self.update_markers()
 
     def update_markers(self) -> None:
         """Mark steps with changes (`*`); only prompts that changed are repainted."""

@@ -68,7 +68,8 @@ class WizardApp(App):
     # ------------------------------------------------------------------ screens
     def get_default_screen(self):
         from screens.frame import StepFrame
-        self.frame = StepFrame(self.session, self.colour, start=self.start_at or FIRST)
+        self.frame = StepFrame(self.session, self.colour, start=self.start_at or FIRST,
+                               show_start=bool(self.start_at))
         return self.frame
 
     def on_mount(self) -> None:
@@ -81,9 +82,9 @@ class WizardApp(App):
         from screens.welcome import WelcomeScreen
         self.push_screen(WelcomeScreen(self.session), self._welcome_done)
 
-    def _welcome_done(self, go_on: Optional[bool]) -> None:
+    async def _welcome_done(self, go_on: Optional[bool]) -> None:
         self.frame.sync_all()
-        self.frame.show_step(self.frame.current)
+        await self.frame.show_step(self.frame.current)
 
     def _screen_kind(self) -> str:
         from screens.frame import StepFrame
@@ -113,7 +114,7 @@ class WizardApp(App):
         return True
 
     # ------------------------------------------------------------------ actions
-    def action_next(self) -> None:
+    async def action_next(self) -> None:
         kind = self._screen_kind()
         if kind == "welcome":
             self.screen.dismiss(True)
@@ -130,21 +131,21 @@ class WizardApp(App):
         if self.frame.current == LAST:
             self.open_review()
         else:
-            self.frame.show_step(self.frame.current + 1)
+            await self.frame.show_step(self.frame.current + 1)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         kind = self._screen_kind()
         if kind == "frame":
             if self.frame.current == FIRST:
                 self._push_welcome()
             else:
-                self.frame.show_step(self.frame.current - 1)
+                await self.frame.show_step(self.frame.current - 1)
         elif kind in ("review", "history") and not self._applying():
             self.pop_screen()
             self.frame.sync_all()
 
-    def on_step_chosen(self, message) -> None:
-        self.frame.show_step(message.number)
+    async def on_step_chosen(self, message) -> None:
+        await self.frame.show_step(message.number)
 
     def open_review(self) -> None:
         from screens.review import ReviewScreen

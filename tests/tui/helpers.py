@@ -51,11 +51,24 @@ def conf(root: Path, rel: str) -> Dict[str, str]:
     return values
 
 
+async def focus_on(pilot, selector: str, kind):
+    """The control, once it is shown and has focus. A row appears a refresh after the choice
+    that shows it (name after name_format = user): wait for that, never a fixed sleep."""
+    widget = pilot.app.screen.query_one(selector, kind)
+    for _ in range(50):
+        if widget.display and widget.parent.parent.display:
+            widget.focus()
+            await pilot.pause()
+            if widget.has_focus:
+                return widget
+        await pilot.pause(0.02)
+    raise AssertionError(f"{selector} never became visible and focused")
+
+
 async def type_into(pilot, selector: str, text: str) -> None:
     """Focus a field, clear it and type `text` key by key, as a user would."""
-    widget = pilot.app.screen.query_one(selector)
-    widget.focus()
-    await pilot.pause()
+    from textual.widgets import Input
+    widget = await focus_on(pilot, selector, Input)
     widget.value = ""
     await pilot.press(*[c if c != " " else "space" for c in text])
     await pilot.pause(0.2)   # past the preview debounce
@@ -63,10 +76,11 @@ async def type_into(pilot, selector: str, text: str) -> None:
 
 async def choose(pilot, selector: str, option: str) -> None:
     """Open a Select with Enter and pick `option` with the arrow keys."""
-    select = pilot.app.screen.query_one(selector)
-    select.focus()
-    await pilot.pause()
-    options = [value for _label, value in select._options]
+    from textual.widgets import Select
+    select = await focus_on(pilot, selector, Select)
+    row = select.parent.parent
+    # A form row knows its choices (from the model); Welcome's two selects list theirs.
+    options = list(getattr(row, "options", None) or [v for _label, v in select._options])
     current = options.index(select.value)
     target = options.index(option)
     await pilot.press("enter")

@@ -21,7 +21,7 @@ def test_rerun_shows_applied_values_and_empty_plan(tmp_path):
 
     async def look(pilot):
         await pilot.pause()
-        await next_step(pilot, 4)
+        await next_step(pilot, 9)                    # welcome -> step 9: every pane built
         seen["values"] = {row.spec.dotted: row.control.value
                           for pane in second.frame.panes for row in pane._rows if row.display}
         seen["welcome_said_rerun"] = second.session.previous_config_found
