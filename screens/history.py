@@ -14,7 +14,8 @@ from screens.widgets import render_preview
 
 
 class HistoryScreen(Screen):
-    BINDINGS = [Binding("r", "rollback", "Roll back selected")]
+    BINDINGS = [Binding("r", "rollback", "Roll back selected"),
+                Binding("e", "export", "Ansible of selected")]
 
     def __init__(self, session, colour: bool):
         super().__init__(id="history")
@@ -67,7 +68,26 @@ class HistoryScreen(Screen):
         if action == "rollback":
             tx = self.selected
             return tx is not None and tx.status in ("applied", "applying")
+        if action == "export":
+            return self.selected is not None
         return True
+
+    def action_export(self) -> None:
+        """The selected transaction's answers as an Ansible playbook (repeat it elsewhere)."""
+        from screens.export import ExportScreen
+        tx = self.selected
+        if tx is None:
+            return
+        try:
+            answers = self.session.transaction(tx.id).meta.get("answers")
+        except Exception as error:
+            self.notify(f"Cannot read transaction {tx.id}: {error}", severity="error")
+            return
+        if not answers:
+            self.notify(f"Transaction {tx.id} kept no answers to export.", severity="warning")
+            return
+        self.app.push_screen(ExportScreen(self.session, "ansible", answers,
+                                          label=f" of {tx.id}"))
 
     def action_rollback(self) -> None:
         tx = self.selected

@@ -53,7 +53,9 @@ def plan_text(session, colour: bool):
 
 
 class ReviewScreen(Screen):
-    BINDINGS = [Binding("f10,ctrl+n", "apply", "Apply", key_display="F10")]
+    BINDINGS = [Binding("f10,ctrl+n", "apply", "Apply", key_display="F10"),
+                Binding("e", "export_ansible", "Ansible"),
+                Binding("x", "export_receiver", "Receiver answers")]
 
     def __init__(self, session, colour: bool, console: bool):
         super().__init__(id="review")
@@ -86,7 +88,22 @@ class ReviewScreen(Screen):
     def check_action(self, action: str, parameters) -> Optional[bool]:
         if action == "apply":
             return self.state == "review" and self.plan is not None and not self.plan.empty
+        if action == "export_ansible":
+            return self.state != "applying" and self.plan is not None
+        if action == "export_receiver":
+            return (self.state != "applying" and self.plan is not None
+                    and self.session.answers.role == "sender")
         return True
+
+    def action_export_ansible(self) -> None:
+        from screens.export import ExportScreen
+        if self.check_action("export_ansible", ()):
+            self.app.push_screen(ExportScreen(self.session, "ansible"))
+
+    def action_export_receiver(self) -> None:
+        from screens.export import ExportScreen
+        if self.check_action("export_receiver", ()):
+            self.app.push_screen(ExportScreen(self.session, "receiver"))
 
     # ------------------------------------------------------------------ apply
     def action_apply(self) -> None:

@@ -1,0 +1,65 @@
+"""The Security step's report as text: who needs which Kerberos principal and keytab, what is
+wrong with the keytab or certificates and what the plan does about it, whether TLS-PSK is
+available here and why, the access control, and the STIG rows the answers meet or miss.
+
+Markers are ASCII words so they read the same on a serial console and in a capable terminal."""
+from __future__ import annotations
+
+from rich.text import Text
+
+LEVEL_MARK = {"ok": ("[ok]  ", "green"), "warning": ("[warn]", "yellow"),
+              "error": ("[FAIL]", "red")}
+
+
+def _finding(out: Text, finding, colour: bool) -> None:
+    mark, style = LEVEL_MARK.get(finding.level, ("[?]   ", ""))
+    out.append(mark, style=style if colour else "")
+    out.append(f" {finding.subject}: {finding.text}\n")
+    if finding.fix:
+        out.append(f"       fix in the plan: {finding.fix}\n")
+
+
+def _heading(out: Text, title: str, colour: bool) -> None:
+    out.append(f"{title}\n", style="bold" if colour else "")
+
+
+def render_security_report(report, colour: bool) -> Text:
+    out = Text()
+    if report.method == "audisp-remote" and report.encryption == "kerberos":
+        _heading(out, f"Kerberos (realm {report.realm or 'not set'})", colour)
+        for principal in report.principals:
+            out.append(f"  {principal.role}: {principal.name}\n"
+                       f"    keytab {principal.keytab} on {principal.host}\n")
+        for finding in report.keytab_findings:
+            _finding(out, finding, colour)
+        if report.kadmin_commands:
+            out.append("  To create the principal and keytab (on the KDC admin host):\n")
+            for argv in report.kadmin_commands:
+                out.append("  $ " + " ".join(argv) + "\n")
+    if report.method == "audisp-remote":
+        out.append("TLS-PSK (transport = tls): ")
+        out.append(("available: " if report.tls_psk_available else "not available: ")
+                   + report.tls_psk_reason + "\n")
+    if report.cert_findings:
+        _heading(out, "Certificates", colour)
+        for finding in report.cert_findings:
+            _finding(out, finding, colour)
+    for finding in report.dropin_checks:
+        _finding(out, finding, colour)
+    if report.access_notes:
+        _heading(out, "Access control", colour)
+        for note in report.access_notes:
+            out.append(f"  {note}\n")
+    if report.compliance:
+        _heading(out, f"Compliance (STIG, EL{report.os_major})", colour)
+        for row in report.compliance:
+            stig = row.id_for(report.os_major) or "no STIG id"
+            mark, style = ("[met] ", "green") if row.met else ("[miss]", "yellow")
+            out.append(mark, style=style if colour else "")
+            out.append(f" {stig} {row.title}\n")
+            if not row.met and row.why:
+                out.append(f"       {row.why}\n")
+    for note in report.notes:
+        out.append(f"Note: {note}\n")
+    out.rstrip()
+    return out
