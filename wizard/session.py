@@ -17,6 +17,7 @@ from wizard.planner import Plan, PreviewItem, plan as make_plan
 from wizard.probe import SystemState, read_system_state
 from wizard.security_plan import PlanError
 from wizard.packaged import packaged_defaults
+from wizard.doctor import api as doctor_api   # also registers the doctor's SetAside change
 
 
 def _normalised(dotted: str, value):
@@ -226,3 +227,28 @@ class Session:
         control, the compliance rows and whether TLS-PSK is available (wizard.security_report)."""
         from wizard.security_report import build_security_report
         return build_security_report(self._host, self.facts, self.answers, self.system_state())
+
+    # ------------------------------------------------------------ troubleshoot (step 9)
+    def diagnostic_role(self) -> Optional[str]:
+        """Which end the checks look at: the configured one, or None on an unconfigured host."""
+        return self.answers.role if self.previous_config_found else None
+
+    def diagnose(self, on_progress: Optional[Callable] = None, role: Optional[str] = None) -> list:
+        """Every applicable check as a Finding (wizard.doctor.model); on_progress(i, n, name)."""
+        return doctor_api.run_diagnosis(self._host, self.facts, self.answers,
+                                        role or self.diagnostic_role(), on_progress)
+
+    def fix_changes(self, findings) -> list:
+        from wizard.doctor import fix_changes
+        return fix_changes(self._host, self.facts, findings)
+
+    def fix_preview(self, findings) -> List[PreviewItem]:
+        """What applying the fixes of `findings` would do: diffs and commands."""
+        return [PreviewItem(c.describe(self._host), "diff" if getattr(c, "content", None) is not None
+                            else "command", c.preview(self._host)) for c in self.fix_changes(findings)]
+
+    def apply_fixes(self, findings, on_event: Optional[Callable] = None):
+        try:
+            return doctor_api.apply_fixes(self._host, self.facts, findings, on_event)
+        finally:
+            self._refresh()

@@ -43,6 +43,9 @@ def parse(text: str) -> Tuple[Dict[str, str], List[Tuple[int, str]]]:
         words = [w for w in line.split(" ") if w]
         if not words or words[0].startswith("#"):
             continue
+        if len(words) == 2 and words[1] == "=":
+            values[words[0].lower()] = ""   # `remote_server =`: set, and empty
+            continue
         if len(words) < 3 or words[1] != "=":
             errors.append((number, "Wrong number of arguments"))
             continue
