@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import hashlib
 import os
+import time
 import uuid
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -550,11 +551,16 @@ class RunCommand(Change):
 @dataclasses.dataclass
 class Restart(Change):
     """Restart a daemon as one change: `stop` (absent when `start` restarts by itself, like
-    `service auditd restart`) then `start`. After a rollback has restored the files it runs
-    again so the daemon reads them; then a failing stop is expected (it may already be down)."""
+    `service auditd restart`) then `start`. A stop by signal returns at once while the daemon
+    is still shutting down, and `systemctl start` on a unit that is still active does nothing,
+    so after `stop` it waits (as the legacy `service` stop script does, up to 20 s) until
+    `unit` is no longer active. After a rollback has restored the files it runs again so the
+    daemon reads them; then a failing stop is expected (it may already be down)."""
     kind: ClassVar[str] = "restart"
     start: List[str] = dataclasses.field(default_factory=list)
     stop: Optional[List[str]] = None
+    unit: Optional[str] = None
+    wait_seconds: float = 20.0
     description: str = ""
     group: str = ""
     rerun_after_rollback: ClassVar[bool] = True
@@ -573,11 +579,29 @@ class Restart(Change):
         return self.description or f"Run {' then '.join(display_argv(c) for c in self.commands())}"
 
     def preview(self, host) -> str:
-        return _command_lines(self.commands())
+        if not self.stop:
+            return _command_lines(self.commands())
+        lines = [_command_lines([self.stop])]
+        if self.unit:
+            lines.append(f"# then wait until `systemctl is-active {self.unit}` is no longer active")
+        return "\n".join(lines + [_command_lines([self.start])])
+
+    def _wait_until_stopped(self, host) -> None:
+        if not self.unit:
+            return
+        deadline = time.monotonic() + self.wait_seconds
+        while time.monotonic() < deadline:
+            state = _run(host, ["systemctl", "is-active", self.unit], ok_codes=_ANY_EXIT).stdout.strip()
+            if state not in ("active", "deactivating", "reloading"):
+                return
+            time.sleep(0.2)
+        raise ChangeError(f"{self.unit} did not stop within {self.wait_seconds:g} s")
 
     def apply(self, host) -> None:
-        for argv in self.commands():
-            _run(host, argv)
+        if self.stop:
+            _run(host, self.stop)
+            self._wait_until_stopped(host)
+        _run(host, self.start)
 
     def undo(self, host, before: dict) -> None:
         """Nothing to take back: the rerun after the rollback restarts on the restored files."""
@@ -585,4 +609,5 @@ class Restart(Change):
     def rerun(self, host) -> None:
         if self.stop:
             _run(host, self.stop, ok_codes=_ANY_EXIT)
+            self._wait_until_stopped(host)
         _run(host, self.start)

@@ -420,10 +420,45 @@ def test_restart_reruns_after_rollback_even_when_the_daemon_is_already_down(tmp_
     from wizard.sandbox import make_demo_root
     root = make_demo_root(tmp_path / "r", "almalinux-10")
     host = Host.for_root(root)
-    restart = Restart(start=["systemctl", "start", "auditd"], stop=["auditctl", "--signal", "stop"])
+    restart = Restart(start=["systemctl", "start", "auditd"], stop=["auditctl", "--signal", "stop"],
+                      unit="auditd")
     assert Change.from_dict(restart.to_dict()) == restart
-    assert restart.preview(host).splitlines() == ["$ auditctl --signal stop", "$ systemctl start auditd"]
+    assert restart.preview(host).splitlines() == [
+        "$ auditctl --signal stop",
+        "# then wait until `systemctl is-active auditd` is no longer active",
+        "$ systemctl start auditd"]
     host.runner.run(["auditctl", "--signal", "stop"])        # the daemon is down already
     restart.rerun(host)
     state = json.loads((root / ".sandbox/state.json").read_text())
     assert state["services"]["auditd"]["active"] is True
+
+
+def test_restart_waits_for_the_unit_to_stop_before_starting_it(tmp_path):
+    """`systemctl start` on a unit still shutting down is a no-op that leaves it stopped."""
+    from backends.changes import Restart
+    from backends.runner import CommandResult
+
+    class SlowStop:
+        def __init__(self):
+            self.calls, self.polls = [], 0
+
+        def run(self, argv, ok_codes=(0,), timeout=600, input=None):
+            self.calls.append(list(argv))
+            out = ""
+            if argv[:2] == ["systemctl", "is-active"]:
+                self.polls += 1
+                out = "deactivating\n" if self.polls < 3 else "inactive\n"
+            return CommandResult(tuple(argv), 0, out, "")
+
+        def has_command(self, program):
+            return True
+
+    class FakeHost:
+        runner = SlowStop()
+
+    host = FakeHost()
+    Restart(start=["systemctl", "start", "auditd"], stop=["auditctl", "--signal", "stop"],
+            unit="auditd").apply(host)
+    assert host.runner.calls[0] == ["auditctl", "--signal", "stop"]
+    assert host.runner.calls[-1] == ["systemctl", "start", "auditd"]
+    assert host.runner.polls == 3

@@ -222,7 +222,7 @@ def restart_changes(ctx: PlanContext) -> List[Change]:
         return []   # step 1 starts it, after the files are written
     # seed-errors #2: never `systemctl restart auditd` (RefuseManualStop=yes)
     *stop, start = ctx.facts.layout.restart_commands(ctx.facts.has_service)
-    return [Restart(start=start, stop=stop[0] if stop else None, group=last_step,
+    return [Restart(start=start, stop=stop[0] if stop else None, unit="auditd", group=last_step,
                     description="Restart auditd so it and audisp-remote read the new files")]
 
 
