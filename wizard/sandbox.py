@@ -64,6 +64,8 @@ POLICY_PORTS = {"tcp/60": "audit_port_t", "tcp/514": "rsh_port_t", "udp/514": "s
                 "tcp/88": "kerberos_port_t", "udp/88": "kerberos_port_t"}
 ZONES = ("block", "dmz", "drop", "external", "home", "internal", "public", "trusted", "work")
 PUBLIC_SERVICES = ["ssh", "dhcpv6-client", "cockpit"]
+PASSWD = ("root:x:0:0:root:/root:/bin/bash\nbin:x:1:1:bin:/bin:/sbin/nologin\n"
+          "daemon:x:2:2:daemon:/sbin:/sbin/nologin\nnobody:x:65534:65534:Kernel Overflow User:/:/sbin/nologin\n")
 _STUB = "#!/bin/sh\n# Stand-in for {name} in an auditd-wizard sandbox; it does nothing.\nexit 0\n"
 
 
@@ -213,6 +215,7 @@ def make_demo_root(directory: Union[str, Path], os_name: str = "almalinux-9",
         write_package_files(root, state["package_files"].get(name, {}))
     _write(root / "etc" / "os-release", os_release(spec))
     _write(root / "etc" / "hostname", spec.hostname + "\n")
+    _write(root / "etc" / "passwd", PASSWD, 0o644)
     _write(root / "etc" / "krb5.conf", _text(spec.audit, "/etc/krb5.conf"))
     if broken:
         _seed_guide_mistakes(root, spec, state)
@@ -261,4 +264,9 @@ def _seed_guide_mistakes(root: Path, spec: DemoOs, state: dict) -> None:
     # Step 5: port 60 opened on the sender instead of the receiver.
     for config in ("permanent", "runtime"):
         state["firewall"][config]["public"]["ports"].append("60/tcp")
+    # Step 6: an rsyslog listener in legacy syntax, as if audisp-remote spoke syslog.
+    _write(root / "etc" / "rsyslog.d" / "remote-audit.conf",
+           "$ModLoad imtcp\n$InputTCPServerRun 514\n", 0o644)
+    # Step 7: the guide's "test": a line appended to the account database.
+    _write(root / "etc" / "passwd", PASSWD + "test entry\n", 0o644)
     state["broken"] = True

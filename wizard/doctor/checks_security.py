@@ -6,6 +6,7 @@ from typing import List, Optional
 
 from backends.changes import FileAttributes
 from wizard.doctor.model import OK, PROBLEM, WARNING, Finding
+from wizard.doctor.set_aside import set_aside
 
 
 def keytab(ctx) -> Optional[Finding]:
@@ -50,7 +51,7 @@ def rsyslog(ctx) -> Optional[Finding]:
              if re.search(r"imtcp|omfwd|InputTCPServerRun|@@", ctx.read(p) or "")]
     if not files:
         return None
-    evidence, problems = [], []
+    evidence, problems, fixes = [], [], []
     for path in files:
         text = ctx.read(path) or ""
         if re.search(r"^\s*\$ModLoad|^\s*\$InputTCPServerRun", text, re.MULTILINE):
@@ -60,6 +61,7 @@ def rsyslog(ctx) -> Optional[Finding]:
         if ctx.method == "audisp-remote" and re.search(r"imtcp", text):
             problems.append(f"{path} listens with rsyslog imtcp, but audisp-remote speaks audit's "
                             "own protocol, not syslog: an auditd receiver needs tcp_listen_port")
+            fixes.append(set_aside(path))
         if text.count("(") != text.count(")") or text.count('"') % 2:
             problems.append(f"{path}: unbalanced parentheses or quotes")
     if ctx.has("rsyslogd") and not ctx.sandbox:
@@ -73,4 +75,5 @@ def rsyslog(ctx) -> Optional[Finding]:
                        "The rsyslog forwarding files are RainerScript rsyslog accepts.", evidence,
                        guide_row=13)
     return Finding("rsyslog-dropins", "rsyslog drop-ins valid", WARNING, "; ".join(problems) + ".",
-                   evidence, guide_row=13)
+                   evidence, fixes, "move the syslog listener meant for audisp-remote aside"
+                   if fixes else "", guide_row=13)
