@@ -44,12 +44,11 @@ class StepFrame(Screen):
     # 80x24); the widgets that lose and gain focus repaint themselves anyway.
     focused = Reactive(None, repaint=False)
 
-    def __init__(self, session, colour: bool, start: int = 1, show_start: bool = True):
+    def __init__(self, session, colour: bool, start: int = 1):
         super().__init__(id="frame")
         self.session = session
         self.colour = colour
         self.current = start
-        self.show_start = show_start      # False while the Welcome screen is on top
         self._changed: Dict[int, bool] = {}
         self._panes: Dict[int, StepPane] = {}
 
@@ -74,8 +73,7 @@ class StepFrame(Screen):
 
     async def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = self.current - 1
-        if self.show_start:
-            await self.show_step(self.current)
+        await self.show_step(self.current)
 
     # ------------------------------------------------------------------ API for the App
     @property

@@ -49,6 +49,8 @@ class SecurityPane(StepPane):
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", classes="plan-error")
+
+    def compose_after_preview(self) -> ComposeResult:
         yield Static("What this host has", classes="preview-title")
         yield Static("", classes="security-report")
 

@@ -56,11 +56,16 @@ class StepPane(VerticalScroll):
         yield from self.compose_extra()
         yield Static("Preview: what this step changes", classes="preview-title")
         yield Static("", classes="preview")
+        yield from self.compose_after_preview()
         if self.GUIDE_NOTE:
             yield Static("Why not what the guides say: " + self.GUIDE_NOTE, classes="guide-note")
 
     def compose_extra(self) -> ComposeResult:
-        """Extra widgets between the form and the notes (step 8's plan error)."""
+        """Extra widgets between the form and the preview (step 8's plan error)."""
+        return iter(())
+
+    def compose_after_preview(self) -> ComposeResult:
+        """Extra widgets after the preview (step 8's report of what the host has)."""
         return iter(())
 
     def on_mount(self) -> None:

@@ -64,12 +64,20 @@ class WizardApp(App):
         if console:
             self.animation_level = "none"
         self.applied = False
+        self.frame = None
 
     # ------------------------------------------------------------------ screens
+    # The frame of steps is built when it is first needed: with no --start-at the first
+    # frame on the terminal is Welcome alone, over an empty base screen.
     def get_default_screen(self):
+        from textual.screen import Screen
+        if self.start_at:
+            return self._make_frame()
+        return Screen(id="base")
+
+    def _make_frame(self):
         from screens.frame import StepFrame
-        self.frame = StepFrame(self.session, self.colour, start=self.start_at or FIRST,
-                               show_start=bool(self.start_at))
+        self.frame = StepFrame(self.session, self.colour, start=self.start_at or FIRST)
         return self.frame
 
     def on_mount(self) -> None:
@@ -82,9 +90,19 @@ class WizardApp(App):
         from screens.welcome import WelcomeScreen
         self.push_screen(WelcomeScreen(self.session), self._welcome_done)
 
+    async def _leave_welcome(self) -> None:
+        if self.frame is None:      # first time: the frame takes Welcome's place
+            await self.switch_screen(self._make_frame())
+        else:                       # Welcome was opened from step 1 with Back
+            self.screen.dismiss(True)
+
     async def _welcome_done(self, go_on: Optional[bool]) -> None:
         self.frame.sync_all()
         await self.frame.show_step(self.frame.current)
+
+    def _sync_frame(self) -> None:
+        if self.frame is not None:
+            self.frame.sync_all()
 
     def _screen_kind(self) -> str:
         from screens.frame import StepFrame
@@ -117,7 +135,7 @@ class WizardApp(App):
     async def action_next(self) -> None:
         kind = self._screen_kind()
         if kind == "welcome":
-            self.screen.dismiss(True)
+            await self._leave_welcome()
             return
         if kind != "frame":
             return
@@ -142,7 +160,7 @@ class WizardApp(App):
                 await self.frame.show_step(self.frame.current - 1)
         elif kind in ("review", "history") and not self._applying():
             self.pop_screen()
-            self.frame.sync_all()
+            self._sync_frame()
 
     async def on_step_chosen(self, message) -> None:
         await self.frame.show_step(message.number)
@@ -187,7 +205,7 @@ class WizardApp(App):
     # ------------------------------------------------------------------ called by screens
     def after_apply(self, ok: bool) -> None:
         self.applied = self.applied or ok
-        self.frame.sync_all()
+        self._sync_frame()
 
     def rollback_transaction(self, tx_id: str, then: Callable[[bool], None]) -> None:
         self.notify(f"Rolling back {tx_id}...")
@@ -207,7 +225,7 @@ class WizardApp(App):
             self.notify(f"Rolled back {tx_id}: the files and services are as before it.")
         else:
             self.notify(f"Rollback of {tx_id} failed: {error}", severity="error")
-        self.frame.sync_all()
+        self._sync_frame()
         then(ok)
 
 
