@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from wizard import commands, export_cli
-from wizard.doctor import cli as doctor_cli
+from wizard.doctor import cli as doctor_cli, test_cli
 from wizard.errors import UserError, EXIT_USAGE
 
 OS_CHOICES = ("almalinux-8", "almalinux-9", "almalinux-9.2", "almalinux-10")
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export_cli.add_parsers(sub)
     doctor_cli.add_parser(sub, _add_root)
+    test_cli.add_parser(sub, _add_root)
 
     p = sub.add_parser("demo-root", help="create a sandbox root that looks like a stock install")
     p.add_argument("dir", metavar="DIR")
@@ -112,6 +113,8 @@ def run(argv: Optional[List[str]] = None) -> int:
         return commands.answers(root, args.output)
     if command == "doctor":
         return doctor_cli.run(root, args)
+    if command == "test":
+        return test_cli.run(root, args)
     raise UserError(f"unknown command {command!r}", EXIT_USAGE)
 
 

@@ -252,3 +252,18 @@ class Session:
             return doctor_api.apply_fixes(self._host, self.facts, findings, on_event)
         finally:
             self._refresh()
+
+    # ------------------------------------------------------------ test (step 7)
+    def run_test(self, on_progress: Optional[Callable] = None, receiver_ssh: Optional[str] = None,
+                 nonce: Optional[str] = None, timeout: float = 5.0):
+        """A sender's live test: TestReport with one Finding per step (what ran, what it saw)."""
+        from wizard.doctor import delivery
+        return delivery.test_sender(self._host, self.facts, doctor_api.connector_for(self._host),
+                                    receiver_ssh, nonce, timeout, on_progress)
+
+    def expect_test_event(self, nonce: str, node: Optional[str] = None, wait: float = 10.0,
+                          log: Optional[str] = None, on_progress: Optional[Callable] = None):
+        """On the receiver: has the sender's tagged event arrived? TestReport."""
+        from wizard.doctor import delivery
+        return delivery.expect(self._host, self.facts, nonce, node, log or delivery.RECEIVED_LOG,
+                               wait, on_progress)

@@ -74,7 +74,7 @@ def _options(args: List[str]) -> Optional[Dict[str, str]]:
 def _local_records(root: Path, state: dict) -> List[str]:
     values, _ = daemon.parse(daemon._read(root, daemon.AUDITD_CONF) or "")
     fmt = values.get("name_format", "none").lower()
-    name = {"hostname": state.get("hostname", "localhost").split(".")[0],
+    name = {"hostname": state.get("hostname", "localhost"),
             "fqd": state.get("fqdn", state.get("hostname", "localhost")),
             "user": values.get("name", "")}.get(fmt)
     prefix = f"node={name} " if name else ""
