@@ -52,23 +52,45 @@ def plan_text(session, colour: bool):
     return plan, out
 
 
+def fixes_text(session, findings, colour: bool):
+    """The doctor's chosen fixes as diffs and commands; or the reason there are none."""
+    try:
+        items = session.fix_preview(findings)
+    except Exception as error:
+        return [], f"Cannot plan these fixes: {error}"
+    out = Text()
+    for finding in findings:
+        out.append(f"== {finding.title}: {finding.fix_summary}\n", style="bold" if colour else "")
+    out.append("\n")
+    out.append_text(render_preview(items, colour))
+    return items, out
+
+
 class ReviewScreen(Screen):
     BINDINGS = [Binding("f10,ctrl+n", "apply", "Apply", key_display="F10"),
                 Binding("e", "export_ansible", "Ansible"),
                 Binding("x", "export_receiver", "Receiver answers")]
 
-    def __init__(self, session, colour: bool, console: bool):
+    def __init__(self, session, colour: bool, console: bool, fixes=None):
+        """fixes: the doctor's findings whose fixes to apply instead of the answers' plan."""
         super().__init__(id="review")
         self.session = session
         self.colour = colour
         self.console = console
-        self.plan, self._text = plan_text(session, colour)
+        self.fixes = fixes
+        if fixes is None:
+            self.plan, self._text = plan_text(session, colour)
+            self.count = len(self.plan.changes) if self.plan is not None else 0
+        else:
+            self.plan = None
+            items, self._text = fixes_text(session, fixes, colour)
+            self.count = len(items)
         self.state = "review"      # review -> applying -> done | failed
         self.result = None
 
     def compose(self) -> ComposeResult:
-        n = len(self.plan.changes) if self.plan is not None else 0
-        yield Static(f"Review & apply: {n} change(s)", classes="pane-title")
+        what = "Review & apply" if self.fixes is None else "Review & apply the doctor's fixes"
+        yield Static(f"{what}: {self.count} change(s)", classes="pane-title")
         with VerticalScroll(id="review-plan"):
             yield Static(self._text, id="plan-text")
         if self.console:
@@ -87,7 +109,7 @@ class ReviewScreen(Screen):
 
     def check_action(self, action: str, parameters) -> Optional[bool]:
         if action == "apply":
-            return self.state == "review" and self.plan is not None and not self.plan.empty
+            return self.state == "review" and self.count > 0
         if action == "export_ansible":
             return self.state != "applying" and self.plan is not None
         if action == "export_receiver":
@@ -115,14 +137,17 @@ class ReviewScreen(Screen):
         self.query_one("#progress").display = True
         log = self.query_one("#apply-log", Log)
         log.display = True
-        log.write_line(f"Applying {len(self.plan.changes)} change(s)...")
-        self._set_progress(0, len(self.plan.changes))
+        log.write_line(f"Applying {self.count} change(s)...")
+        self._set_progress(0, self.count)
         self._run_apply()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _run_apply(self) -> None:
         try:
-            result = self.session.apply(on_event=self._event_from_worker)
+            if self.fixes is None:
+                result = self.session.apply(on_event=self._event_from_worker)
+            else:
+                result = self.session.apply_fixes(self.fixes, on_event=self._event_from_worker)
         except Exception as error:   # e.g. another instance holds the lock
             result = error
         self.app.call_from_thread(self.post_message, Applied(result))
@@ -154,8 +179,7 @@ class ReviewScreen(Screen):
             outcome.update(f"Not applied: {result}\nNothing on this host was changed.")
         elif result.ok:
             self.state = "done"
-            total = len(self.plan.changes)
-            self._set_progress(total, total)
+            self._set_progress(self.count, self.count)
             root = "" if str(self.session.root) == "/" else f" --root {self.session.root}"
             outcome.update(f"Applied: transaction {result.tx_id}.\n"
                            f"To undo it: F7 History, or `auditd-wizard rollback {result.tx_id}{root}`.")

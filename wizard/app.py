@@ -169,6 +169,11 @@ class WizardApp(App):
         from screens.review import ReviewScreen
         self.push_screen(ReviewScreen(self.session, self.colour, self.console_mode))
 
+    def open_fix_review(self, findings) -> None:
+        """The doctor's chosen fixes go through Review like any change: one transaction."""
+        from screens.review import ReviewScreen
+        self.push_screen(ReviewScreen(self.session, self.colour, self.console_mode, fixes=findings))
+
     def action_history(self) -> None:
         from screens.history import HistoryScreen
         if self.check_action("history", ()):

@@ -1,0 +1,44 @@
+"""Doctor findings as list rows and as a detail text (ASCII markers, readable on a console)."""
+from __future__ import annotations
+
+from rich.text import Text
+
+STATUS_WORD = {"ok": ("OK", "green"), "warning": ("WARN", "yellow"),
+               "problem": ("PROBLEM", "red"), "skipped": ("SKIP", "")}
+
+
+def finding_prompt(finding, selected: bool, colour: bool) -> Text:
+    """`[x] PROBLEM plugins.d has stray files`: [x]/[ ] only where there is a fix to choose."""
+    box = ("[x]" if selected else "[ ]") if finding.fixes else "   "
+    word, style = STATUS_WORD.get(finding.status, (finding.status.upper(), ""))
+    out = Text(f"{box} ")
+    out.append(f"{word:<7}", style=style if colour else "")
+    out.append(f" {finding.title}")
+    return out
+
+
+def finding_detail(finding, colour: bool) -> Text:
+    """What was checked, what was seen (the commands and lines), what it means, the fix."""
+    word, style = STATUS_WORD.get(finding.status, (finding.status.upper(), ""))
+    out = Text()
+    out.append(f"{word}", style=(style + " bold") if colour else "")
+    out.append(f" {finding.title} ({finding.check})\n")
+    out.append(finding.explanation + "\n")
+    if finding.evidence:
+        out.append("Seen:\n", style="bold" if colour else "")
+        for line in finding.evidence:
+            out.append(f"  {line}\n")
+    if finding.fixes:
+        out.append("Fix: ", style="bold" if colour else "")
+        out.append(f"{finding.fix_summary} (Space selects it, a reviews and applies)\n")
+    if finding.guide_row:
+        out.append(f"The popular guide's mistake #{finding.guide_row} (seed-errors).\n")
+    out.rstrip()
+    return out
+
+
+def summary_line(findings) -> str:
+    counts = {s: sum(1 for f in findings if f.status == s) for s in STATUS_WORD}
+    fixable = sum(1 for f in findings if f.fixes and f.status != "ok")
+    return (f"{counts['problem']} problem(s), {counts['warning']} warning(s), {counts['ok']} ok, "
+            f"{counts['skipped']} skipped; {fixable} with a fix the wizard can apply.")
