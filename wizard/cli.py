@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from wizard import commands, export_cli
+from wizard import trial_cli
 from wizard.doctor import cli as doctor_cli, test_cli
 from wizard.errors import UserError, EXIT_USAGE
 
@@ -51,12 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("apply", help="apply an answers file as one transaction")
     p.add_argument("--answers", metavar="FILE", required=True)
     _add_root(p)
+    apply_parser = p
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     p = sub.add_parser("rollback", help="undo a finished (or interrupted) transaction")
     p.add_argument("id", nargs="?", help="transaction id (see `history`)")
     p.add_argument("--last", action="store_true", help="the newest applied transaction")
     _add_root(p)
+    trial_cli.add_arguments(apply_parser, p, sub, _add_root)
 
     p = sub.add_parser("history", help="list past transactions")
     _add_root(p)
@@ -103,10 +106,16 @@ def run(argv: Optional[List[str]] = None) -> int:
     root = commands.resolve_root(args.root)
     if command == "plan":
         return commands.plan(root, args.answers)
+    if command == "apply" and args.confirm_within is not None:
+        return trial_cli.apply_trial(root, args)
     if command == "apply":
         return commands.apply(root, args.answers, args.yes)
+    if command == "rollback" and args.if_unconfirmed:
+        return trial_cli.rollback_if_unconfirmed(root, args.id)
     if command == "rollback":
         return commands.rollback(root, args.id, args.last)
+    if command == "confirm":
+        return trial_cli.confirm(root, args.id)
     if command == "history":
         return commands.history(root)
     if command == "answers":

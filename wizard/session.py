@@ -267,3 +267,29 @@ class Session:
         from wizard.doctor import delivery
         return delivery.expect(self._host, self.facts, nonce, node, log or delivery.RECEIVED_LOG,
                                wait, on_progress)
+
+    # ------------------------------------------------------------ trial apply (Review checkbox)
+    def apply_trial(self, seconds: int, on_event: Optional[Callable] = None,
+                    on_progress: Optional[Callable] = None):
+        """Apply, arm the automatic rollback, run the step-7 checks. Keep with confirm_trial()
+        before `seconds` pass, or the host goes back to how it was (trial.TrialResult)."""
+        from wizard import trial
+        result = self.apply(on_event=on_event, label=f"apply (trial, {int(seconds)} s to confirm)")
+        if not result.ok:
+            return trial.TrialResult(result)
+        armed = trial.start(self._host, result.tx_id, seconds)
+        if self.answers.role == "sender":
+            checks = self.run_test(on_progress=on_progress).steps
+        else:
+            checks = [f for f in self.diagnose(on_progress=on_progress, role="receiver")
+                      if f.check in ("auditd-service", "receiver-listen", "firewall", "selinux-avc")]
+        return trial.TrialResult(result, armed, checks)
+
+    def confirm_trial(self, tx_id: Optional[str] = None):
+        """The Keep button: raises trial.TrialError when nothing waits (or it already expired)."""
+        from wizard import trial
+        return trial.confirm(self._host, tx_id)
+
+    def pending_trial(self):
+        from wizard import trial
+        return trial.pending(self._host)
