@@ -4,6 +4,7 @@ Whatever the files say that the answers model cannot hold is reported, never sil
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -51,6 +52,25 @@ def _int(value: Optional[str]) -> Any:
     if value is None:
         return None
     return int(value) if value.strip().isdigit() else value
+
+
+_RICH_SOURCE = re.compile(r'^rule family="ipv[46]" source address="([^"]+)" port port="(\d+)" '
+                          r'protocol="tcp" accept$')
+
+
+def _allowed_senders(host, port: int) -> List[str]:
+    """The sources firewalld lets in to `port` by rich rules (empty: any address, or no
+    firewall), in the order the rules are listed."""
+    from wizard.probe import read_firewall
+    running, _zone, ports, rules = read_firewall(host.runner, None)
+    if not running or f"{port}/tcp" in ports:
+        return []
+    found = []
+    for rule in sorted(rules):
+        match = _RICH_SOURCE.match(rule)
+        if match and int(match.group(2)) == port and match.group(1) not in found:
+            found.append(match.group(1))
+    return found
 
 
 def detect(host, facts) -> Detected:
@@ -110,6 +130,10 @@ def detect(host, facts) -> Detected:
             out.put("receiver.local_events", _yes(local_events), "auditd.conf local_events")
         if (auditd.get("transport") or "").lower() == "krb5":
             out.data.setdefault("security", {})["encryption"] = "kerberos"
+        port = _int(auditd.get("tcp_listen_port"))
+        if isinstance(port, int):
+            out.put("receiver.allowed_senders", _allowed_senders(host, port) or None,
+                    "firewalld rich rules")
 
     if role is None:
         # A first run: the stock files say nothing about forwarding, and their name_format
