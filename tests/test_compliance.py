@@ -73,3 +73,14 @@ def test_session_report_carries_the_rows_for_this_release(tmp_path, os_name):
     by_rule = {row.rule: row for row in report.compliance}
     assert by_rule["rsyslog_remote_loghost"].met
     assert by_rule["rsyslog_remote_loghost"].id_for(major).startswith("RHEL-%02d-" % major)
+
+
+def test_report_on_unfinished_answers_does_not_fail(tmp_path):
+    session = open_session(tmp_path, 'role = "sender"\nmethod = "rsyslog"\n[remote]\nserver = "x.example.com"\n'
+                                     '[security]\nencryption = "tls"\n')
+    a = session.answers   # a form still being filled in: no receiver yet
+    session.replace_answers(a.model_copy(update={"remote": a.remote.model_copy(update={"server": None})}))
+    report = session.security_report()
+    by_rule = {row.rule: row for row in report.compliance}
+    assert not by_rule["rsyslog_encrypt_offload_actionsendstreamdriverauthmode"].met
+    assert "(none)" in by_rule["rsyslog_encrypt_offload_actionsendstreamdriverauthmode"].why

@@ -53,7 +53,7 @@ def _package(name: str) -> Callable:
 
 def _check_loghost(a, _installed) -> Tuple[bool, str]:
     if _forwards_with_rsyslog(a):
-        return True, "omfwd over TCP to %s:%d" % (a.remote.server, a.rsyslog.port)
+        return True, "omfwd over TCP to %s:%d" % (a.remote.server or "(receiver not set yet)", a.rsyslog.port)
     if a.role == "receiver":
         return False, "this host is the log host; its own rsyslog forwards nothing"
     return False, "audisp-remote forwards; the STIG checks rsyslog (method = rsyslog)"
@@ -74,7 +74,7 @@ def _check_mode(a, _installed) -> Tuple[bool, str]:
 def _check_authmode(a, _installed) -> Tuple[bool, str]:
     if not _rsyslog_tls(a):
         return False, "no rsyslog TLS (method = rsyslog, encryption = tls)"
-    peers = a.security.peer_names or ([a.remote.server] if a.role == "sender" else [])
+    peers = list(a.security.peer_names) or ([a.remote.server] if a.role == "sender" and a.remote.server else [])
     return bool(peers), "x509/name, permitted peers: %s" % (", ".join(peers) or "(none)")
 
 

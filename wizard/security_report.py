@@ -92,6 +92,8 @@ def dropin_checks(host, facts, answers) -> List[Finding]:
     from wizard.rsyslog_check import check_dropin
     if answers.method != "rsyslog" or not host.is_real or not host.runner.has_command("rsyslogd"):
         return []
+    if answers.role == "sender" and not answers.remote.server:
+        return []   # unfinished answers: nothing to check yet
     text = (rsyslog_plan.sender_dropin(answers) if answers.role == "sender"
             else rsyslog_plan.receiver_dropin(answers))
     result = check_dropin(text, host.runner)
