@@ -17,7 +17,7 @@ def finding_prompt(finding, selected: bool, colour: bool) -> Text:
     return out
 
 
-def finding_detail(finding, colour: bool) -> Text:
+def finding_detail(finding, colour: bool, fix_keys: bool = True) -> Text:
     """What was checked, what was seen (the commands and lines), what it means, the fix."""
     word, style = STATUS_WORD.get(finding.status, (finding.status.upper(), ""))
     out = Text()
@@ -30,7 +30,8 @@ def finding_detail(finding, colour: bool) -> Text:
             out.append(f"  {line}\n")
     if finding.fixes:
         out.append("Fix: ", style="bold" if colour else "")
-        out.append(f"{finding.fix_summary} (Space selects it, a reviews and applies)\n")
+        keys = " (Space selects it, a reviews and applies)" if fix_keys else ""
+        out.append(f"{finding.fix_summary}{keys}\n")
     if finding.guide_row:
         out.append(f"The popular guide's mistake #{finding.guide_row} (seed-errors).\n")
     out.rstrip()
@@ -42,3 +43,13 @@ def summary_line(findings) -> str:
     fixable = sum(1 for f in findings if f.fixes and f.status != "ok")
     return (f"{counts['problem']} problem(s), {counts['warning']} warning(s), {counts['ok']} ok, "
             f"{counts['skipped']} skipped; {fixable} with a fix the wizard can apply.")
+
+
+def report_text(steps, colour: bool) -> Text:
+    """Every step of a test, in order, each with what ran and what it saw."""
+    out = Text()
+    for finding in steps:
+        out.append_text(finding_detail(finding, colour, fix_keys=False))
+        out.append("\n\n")
+    out.rstrip()
+    return out

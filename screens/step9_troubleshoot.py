@@ -18,11 +18,11 @@ from screens.step_base import StepPane
 class TroubleshootPane(StepPane):
     STEP = 9
     EXPLANATION = ("Checks this host as it is now: the service, plugins.d, the parsers' traps, "
-                   "the journal, SELinux denials, the firewall. d runs the checks.")
+                   "the journal, SELinux denials, the firewall. F5 runs the checks.")
     GUIDE_NOTE = ("the guide says `tail -f /var/log/audit/audit.log`, but plugin and "
                   "audisp-remote errors go to syslog/the journal, and backup files such as "
                   "`au-remote.conf~` in plugins.d are loaded too.")
-    BINDINGS = [Binding("d", "diagnose", "Run checks"),
+    BINDINGS = [Binding("f5,d", "diagnose", "Run checks", key_display="F5"),
                 Binding("space", "toggle_fix", "Select fix", show=False),
                 Binding("a", "review_fixes", "Apply fixes")]
 
@@ -33,7 +33,7 @@ class TroubleshootPane(StepPane):
         self.running = False
 
     def compose_extra(self) -> ComposeResult:
-        yield Static("The checks have not run yet: press d.", classes="doctor-status")
+        yield Static("The checks have not run yet: press F5.", classes="doctor-status")
         yield OptionList(id="findings", compact=True)
         yield Static("", classes="finding-detail")
 
