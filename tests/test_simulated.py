@@ -355,3 +355,25 @@ def test_runner_outside_a_sandbox_refuses(tmp_path):
     with pytest.raises(CommandError) as caught:
         SimulatedRunner(tmp_path).run(["getenforce"])
     assert "is not a sandbox root" in str(caught.value)
+
+
+def test_lab_ca_applies_with_real_openssl_under_the_root_and_rolls_back(tmp_path):
+    """The demo's lab CA is made by the real openssl with paths moved under the sandbox root;
+    its certificates are readable by the wizard's checks, and a rollback removes them all."""
+    import shutil
+    if shutil.which("openssl") is None and os.environ.get("CI") != "true":
+        pytest.skip("openssl is not installed on this machine")
+    from wizard.sandbox import make_demo_root
+    from wizard.session import Session
+    from wizard.tls import certificate_names
+    root = make_demo_root(tmp_path / "root", "almalinux-9")
+    answers = tmp_path / "a.toml"
+    answers.write_text('role = "receiver"\nmethod = "rsyslog"\n[security]\nencryption = "tls"\n'
+                       'lab_certificates = true\npeer_names = ["sender01.example.com"]\n')
+    session = Session.open(str(root), str(answers))
+    result = session.apply()
+    assert result.ok, result.error
+    names = certificate_names((root / "etc/pki/rsyslog/lab/sender01.example.com.pem").read_bytes())
+    assert "sender01.example.com" in names
+    assert session.rollback(result.tx_id).ok
+    assert not (root / "etc/pki/rsyslog/lab/ca-key.pem").exists()

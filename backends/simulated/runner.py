@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Dict, Optional, Sequence, Tuple, Union
 
 from backends.runner import CommandError, CommandResult
-from backends.simulated import firewall, packages, processes, selinux, services
+from backends.simulated import firewall, packages, pki, processes, selinux, services
 from backends.simulated.failures import take_failure
 from backends.simulated.outcome import NotSimulated, Outcome, failed, ok
 from backends.simulated.state import load_state, locked, save_state, state_path
@@ -40,6 +40,8 @@ HANDLERS: Dict[str, Handler] = {
     "ss": processes.ss,
     "journalctl": processes.journalctl,
     "ausearch": processes.ausearch,
+    "openssl": pki.openssl,
+    "rm": pki.rm,
 }
 
 
