@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import hashlib
 import os
+import shutil
 import time
 import uuid
 from abc import ABC, abstractmethod
@@ -546,6 +547,42 @@ class RunCommand(Change):
 
     def rerun(self, host) -> None:
         _run(host, self.argv)
+
+
+@dataclasses.dataclass
+class MoveFile(Change):
+    """Move a file out of the way (to `target`, e.g. a folder the wizard keeps), so a rollback
+    can put it back. Used for files a daemon would load by accident (a backup in plugins.d)."""
+    kind: ClassVar[str] = "move-file"
+    path: str = ""
+    target: str = ""
+    group: str = ""
+
+    def describe(self, host=None) -> str:
+        return f"Move {self.path} out of the way (to {self.target})"
+
+    def preview(self, host) -> str:
+        return f"$ mv {self.path} {self.target}\n"
+
+    def capture(self, host, backup_to: Optional[Path] = None) -> dict:
+        return {"exists": host.stat(self.path) is not None or host.path(self.path).is_symlink()}
+
+    def apply(self, host) -> None:
+        source, target = host.path(self.path), host.path(self.target)
+        if not (source.exists() or source.is_symlink()):
+            return
+        if target.exists():
+            raise ChangeError(f"cannot move {self.path} aside: {self.target} already exists")
+        _make_private_dirs(target.parent)
+        shutil.move(str(source), str(target))   # copies when the two are on different filesystems
+        fsync_dir(source.parent)
+        fsync_dir(target.parent)
+
+    def undo(self, host, before: dict) -> None:
+        source, target = host.path(self.path), host.path(self.target)
+        if before.get("exists") and target.exists() and not source.exists():
+            shutil.move(str(target), str(source))
+            fsync_dir(source.parent)
 
 
 @dataclasses.dataclass

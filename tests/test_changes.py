@@ -462,3 +462,24 @@ def test_restart_waits_for_the_unit_to_stop_before_starting_it(tmp_path):
     assert host.runner.calls[0] == ["auditctl", "--signal", "stop"]
     assert host.runner.calls[-1] == ["systemctl", "start", "auditd"]
     assert host.runner.polls == 3
+
+
+def test_move_file_sets_a_file_aside_and_undo_puts_it_back(tmp_path):
+    from backends.changes import Change, MoveFile
+    from backends.host import Host
+    from wizard.sandbox import make_demo_root
+    root = make_demo_root(tmp_path / "r", "almalinux-9")
+    host = Host.for_root(root)
+    stray = root / "etc/audit/plugins.d/af_unix.conf"
+    content, mode = stray.read_bytes(), stray.stat().st_mode
+    move = MoveFile(path="/etc/audit/plugins.d/af_unix.conf",
+                    target="/var/lib/auditd-wizard/set-aside/etc/audit/plugins.d/af_unix.conf")
+    assert Change.from_dict(move.to_dict()) == move
+    before = move.capture(host)
+    move.apply(host)
+    assert not stray.exists()
+    assert (root / "var/lib/auditd-wizard/set-aside/etc/audit/plugins.d/af_unix.conf").read_bytes() == content
+    move.undo(host, before)
+    assert stray.read_bytes() == content and stray.stat().st_mode == mode
+    move.undo(host, before)          # idempotent
+    assert stray.read_bytes() == content

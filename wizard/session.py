@@ -17,7 +17,7 @@ from wizard.planner import Plan, PreviewItem, plan as make_plan
 from wizard.probe import SystemState, read_system_state
 from wizard.security_plan import PlanError
 from wizard.packaged import packaged_defaults
-from wizard.doctor import api as doctor_api   # also registers the doctor's SetAside change
+from wizard.doctor import api as doctor_api
 
 
 def _normalised(dotted: str, value):

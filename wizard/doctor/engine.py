@@ -11,7 +11,7 @@ from wizard.doctor import (checks_logs, checks_network, checks_plugins, checks_r
                            checks_remote, checks_security, checks_service, checks_syntax)
 from wizard.doctor.context import CheckContext, Connector
 from wizard.doctor.model import PROBLEM, FileEdit, Finding
-from wizard.doctor.set_aside import SetAside
+from backends.changes import MoveFile
 
 Progress = Optional[Callable[[int, int, str], None]]
 
@@ -106,7 +106,7 @@ def _edited_text(text: str, edits: List[FileEdit]) -> str:
     return conf.render()
 
 
-_ORDER = (InstallPackages, WriteFile, SetAside, FileAttributes)
+_ORDER = (InstallPackages, WriteFile, MoveFile, FileAttributes)
 
 
 def _rank(change: Change) -> int:
@@ -145,7 +145,7 @@ def fix_changes(host, facts, findings: Sequence[Finding]) -> List[Change]:
     audit_paths = {layout.auditd_conf, layout.audisp_remote_conf}
     touches_audit = any(
         (isinstance(c, WriteFile) and (c.path in audit_paths or c.path.startswith(layout.plugin_dir + "/")))
-        or (isinstance(c, SetAside) and c.path.startswith(layout.plugin_dir + "/"))
+        or (isinstance(c, MoveFile) and c.path.startswith(layout.plugin_dir + "/"))
         for c in changes) or any(isinstance(f, Restart) for fd in findings for f in fd.fixes)
     starts_auditd = any(isinstance(c, ServiceState) and c.name == "auditd" and c.active for c in changes)
     if touches_audit and not starts_auditd and _auditd_active(host):
