@@ -470,15 +470,15 @@ def test_move_file_sets_a_file_aside_and_undo_puts_it_back(tmp_path):
     from wizard.sandbox import make_demo_root
     root = make_demo_root(tmp_path / "r", "almalinux-9")
     host = Host.for_root(root)
-    stray = root / "etc/audit/plugins.d/af_unix.conf"
+    stray = root / "etc/audit/auditd.conf"
     content, mode = stray.read_bytes(), stray.stat().st_mode
-    move = MoveFile(path="/etc/audit/plugins.d/af_unix.conf",
-                    target="/var/lib/auditd-wizard/set-aside/etc/audit/plugins.d/af_unix.conf")
+    move = MoveFile(path="/etc/audit/auditd.conf",
+                    target="/var/lib/auditd-wizard/set-aside/etc/audit/auditd.conf")
     assert Change.from_dict(move.to_dict()) == move
     before = move.capture(host)
     move.apply(host)
     assert not stray.exists()
-    assert (root / "var/lib/auditd-wizard/set-aside/etc/audit/plugins.d/af_unix.conf").read_bytes() == content
+    assert (root / "var/lib/auditd-wizard/set-aside/etc/audit/auditd.conf").read_bytes() == content
     move.undo(host, before)
     assert stray.read_bytes() == content and stray.stat().st_mode == mode
     move.undo(host, before)          # idempotent
