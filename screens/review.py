@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Log, ProgressBar, Static
 
 from wizard.steps import STEPS
+from screens.trial_box import TrialChoice
 from screens.widgets import AsciiProgress, render_preview
 
 
@@ -68,8 +69,10 @@ def fixes_text(session, findings, colour: bool):
 
 class ReviewScreen(Screen):
     BINDINGS = [Binding("f10,ctrl+n", "apply", "Apply", key_display="F10"),
+                Binding("t", "toggle_trial", "Trial"),
+                Binding("k", "keep", "Keep"),
                 Binding("e", "export_ansible", "Ansible"),
-                Binding("x", "export_receiver", "Receiver answers")]
+                Binding("x", "export_receiver", "Receiver")]
 
     def __init__(self, session, colour: bool, console: bool, fixes=None):
         """fixes: the doctor's findings whose fixes to apply instead of the answers' plan."""
@@ -85,12 +88,16 @@ class ReviewScreen(Screen):
             self.plan = None
             items, self._text = fixes_text(session, fixes, colour)
             self.count = len(items)
-        self.state = "review"      # review -> applying -> done | failed
+        self.state = "review"      # review -> applying -> done | failed | trial -> done | failed
         self.result = None
+        self.trial = None          # the pending trial (wizard.trial.Trial) while state == "trial"
+        self._countdown = None
 
     def compose(self) -> ComposeResult:
         what = "Review & apply" if self.fixes is None else "Review & apply the doctor's fixes"
         yield Static(f"{what}: {self.count} change(s)", classes="pane-title")
+        if self.fixes is None and self.count:
+            yield TrialChoice(id="trial-choice")
         with VerticalScroll(id="review-plan"):
             yield Static(self._text, id="plan-text")
         if self.console:
@@ -110,6 +117,10 @@ class ReviewScreen(Screen):
     def check_action(self, action: str, parameters) -> Optional[bool]:
         if action == "apply":
             return self.state == "review" and self.count > 0
+        if action == "keep":
+            return self.state == "trial"
+        if action == "toggle_trial":
+            return self.state == "review" and self.fixes is None and self.count > 0
         if action == "export_ansible":
             return self.state != "applying" and self.plan is not None
         if action == "export_receiver":
@@ -131,6 +142,12 @@ class ReviewScreen(Screen):
     def action_apply(self) -> None:
         if not self.check_action("apply", ()):
             return
+        seconds = None
+        if self.fixes is None and self.count:
+            wanted, seconds, refused = self.query_one(TrialChoice).choice()
+            if refused:
+                self.notify(refused, severity="error", title="Apply refused")
+                return
         self.state = "applying"
         self.refresh_bindings()
         self.query_one("#review-plan").display = False
@@ -139,18 +156,27 @@ class ReviewScreen(Screen):
         log.display = True
         log.write_line(f"Applying {self.count} change(s)...")
         self._set_progress(0, self.count)
-        self._run_apply()
+        for choice in self.query(TrialChoice):
+            choice.display = False
+        self._run_apply(seconds)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def _run_apply(self) -> None:
+    def _run_apply(self, trial_seconds: Optional[int] = None) -> None:
         try:
-            if self.fixes is None:
+            if trial_seconds:
+                result = self.session.apply_trial(trial_seconds, on_event=self._event_from_worker,
+                                                  on_progress=self._check_from_worker)
+            elif self.fixes is None:
                 result = self.session.apply(on_event=self._event_from_worker)
             else:
                 result = self.session.apply_fixes(self.fixes, on_event=self._event_from_worker)
         except Exception as error:   # e.g. another instance holds the lock
             result = error
         self.app.call_from_thread(self.post_message, Applied(result))
+
+    def _check_from_worker(self, index: int, total: int, name: str) -> None:
+        self.app.call_from_thread(self.query_one("#apply-log", Log).write_line,
+                                  f"Checking {index + 1}/{total}: {name}")
 
     def _event_from_worker(self, event) -> None:
         self.app.call_from_thread(self.on_tx_event, event)
@@ -171,6 +197,9 @@ class ReviewScreen(Screen):
 
     def on_applied(self, message: Applied) -> None:
         result = message.result
+        if hasattr(result, "trial") and hasattr(result, "tx"):
+            self._trial_applied(result)
+            return
         self.result = result
         outcome = self.query_one("#outcome", Static)
         outcome.display = True
@@ -190,3 +219,74 @@ class ReviewScreen(Screen):
         outcome.set_class(self.state == "failed", "-failed")
         self.refresh_bindings()
         self.app.after_apply(self.state == "done")
+
+    # ------------------------------------------------------------------ trial apply
+    def action_toggle_trial(self) -> None:
+        if self.check_action("toggle_trial", ()):
+            self.query_one(TrialChoice).toggle()
+
+    def _trial_applied(self, outcome) -> None:
+        """Applied as a trial: show the checks, count down, Keep (k) or it undoes itself."""
+        log = self.query_one("#apply-log", Log)
+        for check in outcome.checks or []:
+            log.write_line(f"Check {check.status.upper()}: {check.title}")
+        if outcome.trial is None:          # the apply itself failed and was rolled back
+            self.on_applied(Applied(outcome.tx))
+            return
+        self.result, self.trial = outcome.tx, outcome.trial
+        self.state = "trial"
+        self.query_one("#outcome").display = True
+        self._tick()
+        self._countdown = self.set_interval(1.0, self._tick)
+        self.refresh_bindings()
+        self.app.after_apply(True)
+
+    def _tick(self) -> None:
+        if self.state != "trial":
+            return
+        remaining = int(self.trial.remaining)
+        outcome = self.query_one("#outcome", Static)
+        if remaining > 0:
+            outcome.update(f"Applied as a trial: transaction {self.trial.tx_id}. Check it works,\n"
+                           f"then press k to keep it: {remaining} s left, else it is undone.")
+            return
+        self._countdown.stop()
+        outcome.update("Time is up: the timer is undoing the trial...")
+        self.set_timer(2.0, self._after_deadline)
+
+    def _after_deadline(self) -> None:
+        """The timer outside the wizard rolled it back (or someone kept it meanwhile)."""
+        statuses = {tx.id: tx.status for tx in self.session.history()}
+        pending = self.session.pending_trial()
+        if pending is not None and pending.tx_id == self.trial.tx_id:
+            self.set_timer(1.0, self._after_deadline)    # the rollback is still running
+            return
+        outcome = self.query_one("#outcome", Static)
+        if statuses.get(self.trial.tx_id) == "rolled-back":
+            self.state = "failed"
+            outcome.update(f"Not kept in time: transaction {self.trial.tx_id} was rolled back; "
+                           "the host is as before.")
+        else:
+            self.state = "done"
+            outcome.update(f"Transaction {self.trial.tx_id} was kept "
+                           f"(status: {statuses.get(self.trial.tx_id, 'unknown')}).")
+        outcome.set_class(self.state == "failed", "-failed")
+        self.refresh_bindings()
+        self.app.after_apply(self.state == "done")
+
+    def action_keep(self) -> None:
+        if self.state != "trial":
+            return
+        outcome = self.query_one("#outcome", Static)
+        try:
+            self.session.confirm_trial(self.trial.tx_id)
+        except Exception as error:      # expired or already rolled back: say which
+            outcome.update(f"Could not keep it: {error}")
+            return
+        self._countdown.stop()
+        self.state = "done"
+        root = "" if str(self.session.root) == "/" else f" --root {self.session.root}"
+        outcome.update(f"Kept: transaction {self.trial.tx_id} stays.\n"
+                       f"To undo it: F7 History, or `auditd-wizard rollback {self.trial.tx_id}{root}`.")
+        outcome.set_class(False, "-failed")
+        self.refresh_bindings()

@@ -117,7 +117,8 @@ class WizardApp(App):
         return "modal"
 
     def _applying(self) -> bool:
-        return self._screen_kind() == "review" and self.screen.state == "applying"
+        # A trial waiting for Keep holds the screen too: leaving it would lose the Keep key.
+        return self._screen_kind() == "review" and self.screen.state in ("applying", "trial")
 
     def check_action(self, action: str, parameters) -> Optional[bool]:
         kind = self._screen_kind()
@@ -187,8 +188,12 @@ class WizardApp(App):
 
     def action_request_quit(self) -> None:
         if self._applying():
-            self.notify("Apply is running; it finishes (or restores everything) on its own.",
-                        severity="warning")
+            if self.screen.state == "trial":
+                self.notify("A trial is waiting: press k to keep it, or wait and it is undone.",
+                            severity="warning")
+            else:
+                self.notify("Apply is running; it finishes (or restores everything) on its own.",
+                            severity="warning")
             return
         if self._unapplied_changes():
             from screens.confirm_quit import ConfirmQuitScreen

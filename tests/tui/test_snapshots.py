@@ -82,8 +82,10 @@ def test_security_not_possible(snap_compare, tmp_path, console):
 
 @MODES
 def test_review(snap_compare, tmp_path, console):
-    """Review & apply for a sender: "4 change(s)", the plan grouped by step starting with
-    `dnf install -y audispd-plugins`, and F10 Apply in the footer."""
+    """Review & apply for a sender: the change count, the unticked "[ ] Trial (t): undo it by
+    itself unless I press k (Keep) within 120 s" row, the plan grouped by step starting with
+    `dnf install -y audispd-plugins`, and F10 Apply, t Trial, e Ansible, x Receiver in the
+    footer."""
     app = sender_app(tmp_path, console, start_at=9)
 
     async def run_before(pilot):
