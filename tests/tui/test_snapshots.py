@@ -131,3 +131,85 @@ def test_confirm_quit(snap_compare, tmp_path, console):
         await pilot.press("f9")
         await pilot.pause(0.3)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def broken_app(tmp_path, console, start_at):
+    from wizard.sandbox import make_demo_root
+    return open_app(make_demo_root(tmp_path / "broken", broken=True), start_at=start_at,
+                    ascii_mode=console)
+
+
+@MODES
+def test_doctor_findings(snap_compare, tmp_path, console):
+    """Step 9 on a `demo-root --broken` sender after F5: the summary line (problems,
+    warnings, ok), the findings list with [x] on problems that have a fix, [ ] on warnings
+    with one, and the detail of the first problem (au-remote.conf type = builtin) with what
+    was seen; F5 Run checks and a Apply fixes in the footer."""
+    app = broken_app(tmp_path, console, start_at=9)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f5")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@MODES
+def test_doctor_fix_review(snap_compare, tmp_path, console):
+    """a on step 9: "Review & apply the doctor's fixes" with one line per chosen fix, then
+    their diffs (au-remote.conf type = always) and commands; no trial row, F10 Apply."""
+    app = broken_app(tmp_path, console, start_at=9)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f5")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        await pilot.press("a")
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@MODES
+def test_export_dialog(snap_compare, tmp_path, console):
+    """e on Review: the "Export an Ansible playbook" box over the plan, its sentence, the
+    Directory field (/srv/ansible) and Esc Close in the footer."""
+    app = sender_app(tmp_path, console, start_at=9)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f10")
+        await pilot.pause(0.2)
+        await pilot.press("e")
+        await pilot.pause(0.2)
+        pilot.app.screen.query_one("#export-dir").value = "/srv/ansible"
+        await pilot.pause(0.2)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@MODES
+def test_security_kerberos(snap_compare, tmp_path, console):
+    """Step 8 with encryption = kerberos on a sender: the Create with kadmin box and the
+    preview, `-transport = tcp` / `+transport = KRB5` in audisp-remote.conf, then the restart
+    (the host report below the preview is asserted in test_doctor_trial_flows)."""
+    app = sender_app(tmp_path, console, start_at=8)
+    app.session.set_field("security.encryption", "kerberos")
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+@MODES
+def test_delivery_test_result(snap_compare, tmp_path, console):
+    """F5 on step 7 for a sender before apply (tag fixed to 0123456789ab): "Test FAILED",
+    the `auditd-wizard test --expect 0123456789ab` line for the receiver, then each step:
+    OK auditd with the systemctl lines it ran, PROBLEM audisp-remote not running."""
+    app = sender_app(tmp_path, console, start_at=7)
+    run_test = app.session.run_test
+    app.session.run_test = lambda **kw: run_test(nonce="0123456789ab", **kw)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f5")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
