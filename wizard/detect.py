@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
+from wizard import detect_rsyslog
 from wizard.conf import KeyValueFile
 from wizard.model import Answers, field_error
 
@@ -73,6 +74,17 @@ def _allowed_senders(host, port: int) -> List[str]:
     return found
 
 
+def _rsyslog_differences(host, answers: Answers, end) -> Tuple[Answers, List[str]]:
+    """The lab CA marker, then what planning the drop-in again would not write."""
+    from wizard import rsyslog_plan
+    if end.role == "receiver" and answers.security.encryption == "tls" and \
+            detect_rsyslog.lab_certificates(host, answers):
+        answers = answers.model_copy(update={"security": answers.security.model_copy(
+            update={"lab_certificates": True})})
+    make = rsyslog_plan.sender_dropin if end.role == "sender" else rsyslog_plan.receiver_dropin
+    return answers, detect_rsyslog.differences(end.path, host.read_text(end.path) or "", make(answers))
+
+
 def detect(host, facts) -> Detected:
     layout = facts.layout
     out = _Collector()
@@ -89,17 +101,36 @@ def detect(host, facts) -> Detected:
         overflow = auditd.get("overflow_action")
         out.put("auditd.overflow_action", overflow.lower() if overflow else None, "auditd.conf overflow_action")
 
-    is_sender = remote_plugin is not None and _yes(remote_plugin.get("active"))
-    is_receiver = auditd is not None and auditd.get("tcp_listen_port") is not None
-    role = "receiver" if is_receiver and not is_sender else ("sender" if is_sender else None)
-    if is_sender and is_receiver:
-        out.unrepresented.append("this host both forwards (au-remote.conf active) and listens "
-                                 "(tcp_listen_port); the wizard shows it as a sender")
-
-    if role:
+    native_sender = remote_plugin is not None and _yes(remote_plugin.get("active"))
+    native_receiver = auditd is not None and auditd.get("tcp_listen_port") is not None
+    rs_sender = detect_rsyslog.read_sender(host, layout)
+    rs_receiver = detect_rsyslog.read_receiver(host, layout)
+    # The first of these is what the wizard shows; the others are reported.
+    setups = [(on, role, method, text) for on, role, method, text in (
+        (native_sender, "sender", "audisp-remote", "forwards with audisp-remote (au-remote.conf active)"),
+        (rs_sender is not None, "sender", "rsyslog", "forwards with rsyslog (%s)"
+         % (rs_sender.path if rs_sender else "")),
+        (native_receiver, "receiver", "audisp-remote", "listens with auditd (tcp_listen_port)"),
+        (rs_receiver is not None, "receiver", "rsyslog", "listens with rsyslog (%s)"
+         % (rs_receiver.path if rs_receiver else ""))) if on]
+    role = method = None
+    if setups:
+        _on, role, method, shown = setups[0]
+        for _on, _role, _method, text in setups[1:]:
+            out.unrepresented.append("this host also %s; the wizard shows it as a %s that %s"
+                                     % (text, role, shown))
         out.data["role"] = role
-        out.data["method"] = "audisp-remote"
-    if role == "sender" and remote is not None:
+        out.data["method"] = method
+    out.unrepresented += detect_rsyslog.foreign_dropins(host, layout)
+    rsyslog_end = None
+    if method == "rsyslog":
+        rsyslog_end = rs_sender if role == "sender" else rs_receiver
+        for dotted, value, source in rsyslog_end.fields:
+            out.put(dotted, value, source)
+        out.unrepresented += rsyslog_end.unrepresented
+    native = method == "audisp-remote"   # else the native sections keep their defaults
+
+    if native and role == "sender" and remote is not None:
         out.put("remote.server", remote.get("remote_server") or None, "audisp-remote.conf remote_server")
         out.put("remote.port", _int(remote.get("port")), "audisp-remote.conf port")
         out.put("remote.mode", (remote.get("mode") or "").lower() or None, "audisp-remote.conf mode")
@@ -118,7 +149,7 @@ def detect(host, facts) -> Detected:
         if fmt != "managed":
             out.unrepresented.append(f"audisp-remote.conf format = {fmt}: the wizard writes "
                                      "`format = managed` (an auditd receiver drops ascii records)")
-    if role == "receiver" and auditd is not None:
+    if native and role == "receiver" and auditd is not None:
         out.put("receiver.listen_port", _int(auditd.get("tcp_listen_port")), "auditd.conf tcp_listen_port")
         out.put("receiver.listen_queue", _int(auditd.get("tcp_listen_queue")), "auditd.conf tcp_listen_queue")
         out.put("receiver.max_per_addr", _int(auditd.get("tcp_max_per_addr")), "auditd.conf tcp_max_per_addr")
@@ -140,4 +171,7 @@ def detect(host, facts) -> Detected:
         # (NONE) is exactly what forwarding must change, so start from the wizard's defaults.
         return Detected(Answers(), configured=False)
     answers = Answers.model_validate(out.data)
+    if rsyslog_end is not None:
+        answers, notes = _rsyslog_differences(host, answers, rsyslog_end)
+        out.unrepresented += notes
     return Detected(answers, configured=True, role=role, unrepresented=out.unrepresented)
