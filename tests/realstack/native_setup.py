@@ -11,7 +11,7 @@ Only keys a test cannot avoid are changed, and only in the copies:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Mapping, Optional
 
 from tests.realstack.harness import copy_etc_audit, require_no_local_events, run_scenario
 from tests.realstack.keyvalue import get_key
@@ -23,7 +23,9 @@ RECEIVER_PORT = 6060
 
 def run_native(scenario: str, sender_set: Path, receiver_set: Path, scratch: Path,
                client_ports: Optional[str] = None, local_port: Optional[str] = None,
-               mode: Optional[str] = None) -> Dict[str, Any]:
+               mode: Optional[str] = None, runner: Callable = run_scenario,
+               extra: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+    """`runner` and `extra`: another driver's scenario (with more arguments) on the same pair."""
     if not get_key(receiver_set / "auditd.conf", "tcp_listen_port"):
         raise AssertionError("receiver set %s has no tcp_listen_port" % receiver_set)
     receiver_port = str(RECEIVER_PORT)
@@ -48,7 +50,7 @@ def run_native(scenario: str, sender_set: Path, receiver_set: Path, scratch: Pat
         "audisp-remote.conf": remote_keys})
     require_no_local_events(receiver)
     require_no_local_events(sender)
-    return run_scenario(scenario, {
+    return runner(scenario, dict({
         "receiver": str(receiver), "receiver_log": str(receiver_log),
         "port": int(receiver_port), "sender": str(sender), "hostname": SENDER_HOSTNAME,
-        "inject_port": INJECT_PORT}, scratch / "run")
+        "inject_port": INJECT_PORT}, **(extra or {})), scratch / "run")
