@@ -159,3 +159,9 @@ def test_apply_result_on_the_simulated_host(tmp_path):
     assert state["services"]["auditd"]["active"] is True
     assert ["service", "auditd", "restart"] in state["log"]
     assert not any(argv[:2] == ["systemctl", "restart"] for argv in state["log"])
+
+
+def test_fqd_name_format_warns_that_auditd_must_resolve_its_name(tmp_path):
+    session = session_for(tmp_path, "almalinux-9", SENDER + '[auditd]\nname_format = "fqd"\n')
+    notes = [i.text for i in session.step_preview(2) if i.kind == "note"]
+    assert any("refuses to start" in n and "alma9.example.com" in n for n in notes)

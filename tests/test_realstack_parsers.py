@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.realstack.configsets import FIXTURES, build_config_set, config_set_names
+from tests.realstack.configsets import (AUDISP_REMOTE_VARIANTS, FIXTURES, build_config_set,
+                                        config_set_names)
 from tests.realstack.conftest import config_workdir, pki, realstack  # noqa: F401 (fixtures)
 from tests.realstack.harness import check_audisp_remote, check_auditd_conf, check_rsyslog
 from tests.realstack.rsyslog_setup import rsyslog_configs
@@ -19,8 +20,8 @@ def test_auditd_accepts_config_set(name, config_workdir):
     assert result.accepted, "auditd rejected %s: %s" % (name, result)
 
 
-@pytest.mark.parametrize("name", [n for n in config_set_names() if n.endswith("sender")]
-                         + ["fixture-sender"])
+@pytest.mark.parametrize("name", [n for n in config_set_names()
+                                  if n.endswith(AUDISP_REMOTE_VARIANTS)] + ["fixture-sender"])
 def test_audisp_remote_accepts_sender_set(name, config_workdir):
     etc_audit = build_config_set(name, config_workdir)
     result = check_audisp_remote(etc_audit)

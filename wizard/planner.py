@@ -119,6 +119,11 @@ def step_auditd_conf(ctx: PlanContext) -> None:
               "overflow_action": a.overflow_action.upper()}
     if a.name_format == "user":
         values["name"] = a.name
+    if a.name_format in ("fqd", "numeric"):
+        # Seen with the real auditd: it resolves its host name at start and exits 1 if it can't.
+        ctx.note(2, f"name_format = {a.name_format}: auditd looks up this host's name "
+                    f"({ctx.facts.hostname}) when it starts and refuses to start when the name "
+                    "does not resolve; check `getent hosts $(hostname)` first.")
     # seed-errors #4: `enable_krb5 = no` is a receiver key of EL7; nothing to add on 3.x.
     ctx.drafts.set_keys(2, ctx.layout.auditd_conf, values)
 

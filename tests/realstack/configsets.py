@@ -16,6 +16,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ANSWERS = FIXTURES / "answers"
 OSES = ("almalinux-8", "almalinux-9", "almalinux-10")
 ROLES = ("sender", "receiver")
+# Each is an answers file in fixtures/answers: the defaults per role, then every option the
+# planner writes set away from its default, Kerberos, and the rsyslog method's plugin file.
+VARIANTS = ROLES + ("sender-options", "receiver-options", "sender-kerberos", "sender-rsyslog")
+AUDISP_REMOTE_VARIANTS = ("sender", "sender-options", "sender-kerberos")
 FIXTURE_SETS = {"fixture-sender": FIXTURES / "sender-valid",
                 "fixture-receiver": FIXTURES / "receiver-valid"}
 
@@ -32,7 +36,7 @@ def wizard_available() -> bool:
 def config_set_names() -> List[str]:
     """Names known without building anything (for pytest parametrize ids)."""
     if wizard_available():
-        return ["%s-%s" % (os_name, role) for os_name in OSES for role in ROLES]
+        return ["%s-%s" % (os_name, variant) for os_name in OSES for variant in VARIANTS]
     return sorted(FIXTURE_SETS)
 
 
@@ -40,11 +44,11 @@ def build_config_set(name: str, workdir: Path) -> Path:
     """The etc/audit directory of config set `name`, built under workdir when generated."""
     if name in FIXTURE_SETS:
         return FIXTURE_SETS[name]
-    os_name, role = name.rsplit("-", 1)
-    return generate(os_name, role, workdir / name)
+    os_name = next(o for o in OSES if name.startswith(o + "-"))
+    return generate(os_name, name[len(os_name) + 1:], workdir / name)
 
 
-def generate(os_name: str, role: str, root: Path) -> Path:
+def generate(os_name: str, variant: str, root: Path) -> Path:
     done = root / ".realstack-generated"
     if done.exists():   # built earlier in this session
         return root / "etc" / "audit"
@@ -53,11 +57,11 @@ def generate(os_name: str, role: str, root: Path) -> Path:
     make_demo_root(root, os_name)
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = main(["apply", "--answers", str(ANSWERS / ("%s.toml" % role)),
+        code = main(["apply", "--answers", str(ANSWERS / ("%s.toml" % variant)),
                      "--root", str(root), "--yes"])
     if code != 0:
         raise AssertionError("auditd-wizard apply for %s %s failed (exit %d):\n%s"
-                             % (os_name, role, code, out.getvalue()))
+                             % (os_name, variant, code, out.getvalue()))
     done.write_text(out.getvalue())
     return root / "etc" / "audit"
 
