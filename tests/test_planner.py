@@ -165,3 +165,14 @@ def test_fqd_name_format_warns_that_auditd_must_resolve_its_name(tmp_path):
     session = session_for(tmp_path, "almalinux-9", SENDER + '[auditd]\nname_format = "fqd"\n')
     notes = [i.text for i in session.step_preview(2) if i.kind == "note"]
     assert any("refuses to start" in n and "alma9.example.com" in n for n in notes)
+
+
+def test_port_relabelled_with_m_is_not_relabelled_again(tmp_path):
+    """514 is rsh_port_t in policy; after `semanage port -m -t syslogd_port_t` the listing
+    shows both types and the local one is what counts: a rerun plans nothing."""
+    answers = 'role = "receiver"\nmethod = "rsyslog"\n[rsyslog]\nport = 514\n'
+    session = session_for(tmp_path, "almalinux-9", answers)
+    assert "semanage port -m -t syslogd_port_t -p tcp 514" in plan_text(session)
+    assert session.apply().ok
+    again = session_for_existing(tmp_path, answers)
+    assert again.plan().empty, render_plan(again, again.plan())

@@ -90,8 +90,10 @@ def read_system_state(host, zone: Optional[str] = None, selinux_enabled: bool = 
     for unit in ("auditd", "rsyslog"):
         state.enabled[unit], state.active[unit] = read_service(runner, unit)
     if selinux_enabled and runner.has_command("semanage"):
-        listing = _run(runner, ["semanage", "port", "-l"])
-        if listing is not None:
-            state.port_types = parse_semanage_ports(listing.stdout)
+        # `-l` lists a port modified with `-m` under both types; the local change (-C) wins.
+        for argv in (["semanage", "port", "-l"], ["semanage", "port", "-l", "-C"]):
+            listing = _run(runner, argv)
+            if listing is not None:
+                state.port_types.update(parse_semanage_ports(listing.stdout))
     state.firewall_running, state.firewall_zone, state.open_ports, state.rich_rules = read_firewall(runner, zone)
     return state
