@@ -14,7 +14,6 @@ frame is written whole. A frame with a wide or combining character is written as
 """
 from __future__ import annotations
 
-import os
 import re
 from typing import Dict, List, Optional, Tuple
 
@@ -147,11 +146,9 @@ class CellDiffDriver(LinuxDriver):
         self._diff = CellDiff()
 
     def write(self, data: str) -> None:
-        try:
-            size = os.get_terminal_size(self._file.fileno())
-            self._diff.resized((size.columns, size.lines))
-        except (OSError, ValueError, AttributeError):
-            self._diff.forget()
+        # The App learns a new size before it repaints for it: a resize forgets the picture.
+        size = self._app.size
+        self._diff.resized((size.width, size.height))
         data = self._diff.rewrite(data)
         if data:
             super().write(data)

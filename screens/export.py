@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
+from screens.widgets import Plain
 
 
 def default_place(session, name: str) -> Path:
@@ -48,19 +49,19 @@ class ExportScreen(ModalScreen[Optional[str]]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             if self.kind == "ansible":
-                yield Static(f"Export an Ansible playbook{self.label}", classes="pane-title")
-                yield Static("The same changes as a playbook for many hosts (ansible-playbook "
+                yield Plain(f"Export an Ansible playbook{self.label}", classes="pane-title")
+                yield Plain("The same changes as a playbook for many hosts (ansible-playbook "
                              "-i inventory site.yml). Enter writes it.", classes="explanation")
                 yield self._row("Directory", "export-dir",
                                 default_place(self.session, "ansible"))
             else:
-                yield Static("Answers for the receiver of this sender", classes="pane-title")
-                yield Static("Run `auditd-wizard --answers FILE` on the receiver with this "
+                yield Plain("Answers for the receiver of this sender", classes="pane-title")
+                yield Plain("Run `auditd-wizard --answers FILE` on the receiver with this "
                              "file. Enter writes it.", classes="explanation")
                 yield self._row("This sender's address", "export-sender", "")
                 yield self._row("File", "export-file",
                                 default_place(self.session, "receiver.toml"))
-            yield Static("", id="export-result")
+            yield Plain("", id="export-result")
         yield Footer(compact=True)
 
     @staticmethod

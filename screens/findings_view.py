@@ -53,3 +53,11 @@ def report_text(steps, colour: bool) -> Text:
         out.append("\n\n")
     out.rstrip()
     return out
+
+
+def progress_text(verb: str, index: int, total: int, name: str) -> str:
+    """"Checking 3/17: plugins.d"; the engine's last call (index == total) means done."""
+    if total and index >= total:
+        return f"{verb} done, reading the results..."
+    where = f"{index + 1}/{total}: " if total else ""
+    return f"{verb} {where}{name}..."

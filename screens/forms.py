@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Static
 
 from wizard.model import SECTIONS, Answers
 from screens.widgets import AsciiSelect, YesNo, split_list
+from screens.widgets import Plain
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class FieldRow(Vertical):
         with Horizontal():
             yield Label(self.spec.label, classes="field-label")
             yield self._make_control()
-        yield Static("", classes="field-error")
+        yield Plain("", classes="field-error")
 
     def _make_control(self):
         control_id = _dom_id(self.spec.dotted)

@@ -26,6 +26,7 @@ from screens.step6_receiver import ReceiverPane
 from screens.step7_test import DeliveryTestPane
 from screens.step8_security import SecurityPane
 from screens.step9_troubleshoot import TroubleshootPane
+from screens.widgets import Plain
 
 PANES = (InstallPane, AuditdPane, PluginPane, RemotePane, SELinuxFirewallPane,
          ReceiverPane, DeliveryTestPane, SecurityPane, TroubleshootPane)
@@ -53,7 +54,7 @@ class StepFrame(Screen):
         self._panes: Dict[int, StepPane] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(self._title(), id="frame-title")
+        yield Plain(self._title(), id="frame-title")
         with Horizontal(id="frame-body"):
             yield OptionList(*[Option(self._prompt(s.number), id=f"s{s.number}") for s in STEPS],
                              id="step-list", compact=True)
@@ -105,6 +106,14 @@ class StepFrame(Screen):
         pane.refresh_preview()
         if focus:
             pane.first_control().focus()
+
+    def toggle_step_list(self) -> None:
+        step_list = self.query_one(OptionList)
+        if step_list.has_focus:
+            self.pane(self.current).first_control().focus()
+        else:
+            step_list.highlighted = self.current - 1
+            step_list.focus()
 
     def sync_all(self) -> None:
         """After the role/method changed (Welcome) or a rollback: every pane re-reads the answers."""

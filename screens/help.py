@@ -5,9 +5,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
+from screens.widgets import Plain
 
-KEYS = ("Keys: F10 or Ctrl+N next, F8 back, F1 help, F7 history, F9 or Ctrl+Q quit.\n"
+KEYS = ("Keys: F10 or Ctrl+N next, F8 back, F6 the list of steps (Enter jumps), F1 help,\n"
+        "F7 history, F9 or Ctrl+Q quit; F5 runs the test (step 7) and the checks (step 9).\n"
         "Tab / Shift+Tab move between fields; Enter opens a choice list; Space ticks [X].\n"
         "Nothing on the host changes until you press F10 (Apply) on the Review screen.")
 
@@ -22,9 +24,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(f"Help: {self.title_text}", classes="pane-title")
-            yield Static(self.body, classes="help-body")
-            yield Static(KEYS, classes="help-keys")
+            yield Plain(f"Help: {self.title_text}", classes="pane-title")
+            yield Plain(self.body, classes="help-body")
+            yield Plain(KEYS, classes="help-keys")
         yield Footer(compact=True)
 
     def action_close(self) -> None:

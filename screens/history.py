@@ -11,6 +11,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.widgets import render_preview
+from screens.widgets import Plain
 
 
 class HistoryScreen(Screen):
@@ -24,14 +25,14 @@ class HistoryScreen(Screen):
         self.rows = session.history()
 
     def compose(self) -> ComposeResult:
-        yield Static("History: changes made by this wizard (newest first)", classes="pane-title")
+        yield Plain("History: changes made by this wizard (newest first)", classes="pane-title")
         if self.rows:
             yield OptionList(*[Option(self._prompt(tx), id=tx.id) for tx in self.rows],
                              id="tx-list", compact=True)
         else:
-            yield Static("No transactions yet.", id="tx-empty")
+            yield Plain("No transactions yet.", id="tx-empty")
         with VerticalScroll(id="tx-detail"):
-            yield Static("", id="tx-diff")
+            yield Plain("", id="tx-diff")
         yield Footer(compact=True)
 
     @staticmethod

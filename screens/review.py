@@ -16,6 +16,7 @@ from textual.widgets import Footer, Log, ProgressBar, Static
 from wizard.steps import STEPS
 from screens.trial_box import TrialChoice
 from screens.widgets import AsciiProgress, render_preview
+from screens.widgets import Plain
 
 
 EVENT_WORDS = {"start": "Start", "change-start": "Doing", "change-done": "Done",
@@ -95,17 +96,17 @@ class ReviewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         what = "Review & apply" if self.fixes is None else "Review & apply the doctor's fixes"
-        yield Static(f"{what}: {self.count} change(s)", classes="pane-title")
+        yield Plain(f"{what}: {self.count} change(s)", classes="pane-title")
         if self.fixes is None and self.count:
             yield TrialChoice(id="trial-choice")
         with VerticalScroll(id="review-plan"):
-            yield Static(self._text, id="plan-text")
+            yield Plain(self._text, id="plan-text")
         if self.console:
             yield AsciiProgress(id="progress")
         else:
             yield ProgressBar(id="progress", show_eta=False)
         yield Log(id="apply-log", highlight=False)
-        yield Static("", id="outcome")
+        yield Plain("", id="outcome")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -175,8 +176,9 @@ class ReviewScreen(Screen):
         self.app.call_from_thread(self.post_message, Applied(result))
 
     def _check_from_worker(self, index: int, total: int, name: str) -> None:
+        from screens.findings_view import progress_text
         self.app.call_from_thread(self.query_one("#apply-log", Log).write_line,
-                                  f"Checking {index + 1}/{total}: {name}")
+                                  progress_text("Checking", index, total, name))
 
     def _event_from_worker(self, event) -> None:
         self.app.call_from_thread(self.on_tx_event, event)

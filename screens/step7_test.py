@@ -10,14 +10,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
-from screens.findings_view import report_text
+from screens.findings_view import progress_text, report_text
 from screens.step_base import StepPane
+from screens.widgets import Plain
 
 
 class DeliveryTestPane(StepPane):
     STEP = 7
     EXPLANATION = ("After apply: checks auditd and the plugin, connects to the receiver, sends "
                    "a harmless tagged event (`auditctl -m`) and looks for it on the receiver.")
+    RECEIVER_EXPLANATION = ("After apply, on the receiver: type the tag the sender's test "
+                            "printed; F5 waits for that event in the received log.")
     GUIDE_NOTE = ("the guide tests with `echo \"test entry\" >> /etc/passwd`, which corrupts "
                   "the account database, and with `telnet`, which a minimal system lacks.")
     BINDINGS = [Binding("f5", "run_test", "Run test", key_display="F5")]
@@ -38,8 +41,8 @@ class DeliveryTestPane(StepPane):
             yield Label("Sender's node name", classes="field-label")
             yield Input(placeholder="optional, e.g. web01.example.com", id="test-node",
                         compact=True)
-        yield Static("F5 runs the test (Enter in a field too).", classes="test-status")
-        yield Static("", classes="test-result")
+        yield Plain("F5 runs the test (Enter in a field too).", classes="test-status")
+        yield Plain("", classes="test-result")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -49,8 +52,14 @@ class DeliveryTestPane(StepPane):
         self.query_one(".test-result").display = False
 
     def sync(self) -> None:
+        """Also after an apply or rollback: an old result would describe another host state."""
         super().sync()
+        if not self.running and self.is_mounted:
+            self.query_one(".test-result").display = False
+            self._status("F5 runs the test (Enter in a field too).")
         sender = self.session.answers.role == "sender"
+        self.query_one(".explanation", Static).update(
+            self.EXPLANATION if sender else self.RECEIVER_EXPLANATION)
         for row in self.query(".test-sender"):
             row.display = sender
         for row in self.query(".test-receiver"):
@@ -89,8 +98,7 @@ class DeliveryTestPane(StepPane):
     @work(thread=True, exclusive=True, exit_on_error=False, group="delivery-test")
     def _run(self, role: str, ssh: str, nonce: str, node: str) -> None:
         def progress(index: int, total: int, name: str) -> None:
-            where = f"{index + 1}/{total}: " if total else ""
-            self.app.call_from_thread(self._status, f"Testing {where}{name}...")
+            self.app.call_from_thread(self._status, progress_text("Testing", index, total, name))
         try:
             if role == "sender":
                 report = self.session.run_test(on_progress=progress, receiver_ssh=ssh or None)
@@ -114,6 +122,8 @@ class DeliveryTestPane(StepPane):
             return
         verdict = "passed" if report.ok else "FAILED"
         status = f"Test {verdict}, tag {report.nonce}."
+        if self.session.plan_error() is None and not self.session.plan().empty:
+            status += " (Not applied yet: this is the host as it is now.)"
         if self.session.answers.role == "sender" and not self._value("#test-ssh"):
             node = f" --node {report.node}" if report.node else ""
             status += f"\nOn the receiver: auditd-wizard test --expect {report.nonce}{node}"

@@ -8,6 +8,7 @@ from textual.widgets import Static
 from screens.forms import FieldSpec
 from screens.security_view import render_security_report
 from screens.step_base import StepPane
+from screens.widgets import Plain
 
 
 def _tls(a) -> bool:
@@ -48,11 +49,11 @@ class SecurityPane(StepPane):
                   "needs keytabs owned by root, mode 0400, principals auditd/<fqdn>@REALM.")
 
     def compose_extra(self) -> ComposeResult:
-        yield Static("", classes="plan-error")
+        yield Plain("", classes="plan-error")
 
     def compose_after_preview(self) -> ComposeResult:
-        yield Static("What this host has", classes="preview-title")
-        yield Static("", classes="security-report")
+        yield Plain("What this host has", classes="preview-title")
+        yield Plain("", classes="security-report")
 
     def refresh_preview(self) -> None:
         error = self.session.plan_error()

@@ -11,8 +11,9 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.findings_view import finding_detail, finding_prompt, summary_line
+from screens.findings_view import finding_detail, finding_prompt, progress_text, summary_line
 from screens.step_base import StepPane
+from screens.widgets import Plain
 
 
 class TroubleshootPane(StepPane):
@@ -33,9 +34,9 @@ class TroubleshootPane(StepPane):
         self.running = False
 
     def compose_extra(self) -> ComposeResult:
-        yield Static("The checks have not run yet: press F5.", classes="doctor-status")
+        yield Plain("The checks have not run yet: press F5.", classes="doctor-status")
         yield OptionList(id="findings", compact=True)
-        yield Static("", classes="finding-detail")
+        yield Plain("", classes="finding-detail")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -73,7 +74,7 @@ class TroubleshootPane(StepPane):
         self.app.call_from_thread(self._diagnosed, findings, error)
 
     def _progress(self, index: int, total: int, name: str) -> None:
-        self.query_one(".doctor-status", Static).update(f"Checking {index + 1}/{total}: {name}")
+        self.query_one(".doctor-status", Static).update(progress_text("Checking", index, total, name))
 
     def _diagnosed(self, findings, error) -> None:
         self.running = False

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from wizard.steps import BY_NUMBER
 from screens.forms import FieldRow, FieldSpec, current_value
 from screens.widgets import AsciiSelect, YesNo, render_preview
+from screens.widgets import Plain
 
 PREVIEW_DEBOUNCE = 0.15   # seconds after the last keystroke
 FIELD_STEP: Dict[str, int] = {}   # dotted field -> the step whose form has it
@@ -46,19 +47,19 @@ class StepPane(VerticalScroll):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         step = BY_NUMBER[self.STEP]
-        yield Static(f"Step {step.number} of 9: {step.title}", classes="pane-title")
-        yield Static(self.EXPLANATION, classes="explanation")
-        yield Static("", classes="role-note")
+        yield Plain(f"Step {step.number} of 9: {step.title}", classes="pane-title")
+        yield Plain(self.EXPLANATION, classes="explanation")
+        yield Plain("", classes="role-note")
         for spec in self.FIELDS:
             row = FieldRow(spec, self.session.answers)
             self._rows.append(row)
             yield row
         yield from self.compose_extra()
-        yield Static("Preview: what this step changes", classes="preview-title")
-        yield Static("", classes="preview")
+        yield Plain("Preview: what this step changes", classes="preview-title")
+        yield Plain("", classes="preview")
         yield from self.compose_after_preview()
         if self.GUIDE_NOTE:
-            yield Static("Why not what the guides say: " + self.GUIDE_NOTE, classes="guide-note")
+            yield Plain("Why not what the guides say: " + self.GUIDE_NOTE, classes="guide-note")
 
     def compose_extra(self) -> ComposeResult:
         """Extra widgets between the form and the preview (step 8's plan error)."""

@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from screens.widgets import AsciiSelect
+from screens.widgets import Plain
 
 ROLE_TEXT = {
     "sender": "Sender: this host's audit records leave it. auditd hands every event to a "
@@ -54,21 +55,21 @@ class WelcomeScreen(Screen[bool]):
     def compose(self) -> ComposeResult:
         answers = self.session.answers
         with VerticalScroll(id="welcome-body"):
-            yield Static("auditd-wizard: forward Linux audit records to a remote host",
+            yield Plain("auditd-wizard: forward Linux audit records to a remote host",
                          classes="pane-title")
-            yield Static(host_summary(self.session.facts), id="host-facts")
-            yield Static(self._status_text(), id="rerun-status")
+            yield Plain(host_summary(self.session.facts), id="host-facts")
+            yield Plain(self._status_text(), id="rerun-status")
             with Horizontal(classes="choice"):
                 yield Label("This host is the", classes="field-label")
                 yield AsciiSelect([(r, r) for r in ROLE_TEXT], value=answers.role,
                                   allow_blank=False, compact=True, id="role")
-            yield Static(ROLE_TEXT[answers.role], id="role-text", classes="explanation")
+            yield Plain(ROLE_TEXT[answers.role], id="role-text", classes="explanation")
             with Horizontal(classes="choice"):
                 yield Label("Forwarding method", classes="field-label")
                 yield AsciiSelect([(m, m) for m in METHOD_TEXT], value=answers.method,
                                   allow_blank=False, compact=True, id="method")
-            yield Static(METHOD_TEXT[answers.method], id="method-text", classes="explanation")
-            yield Static("Press F10 to go through the nine steps. Nothing changes on this "
+            yield Plain(METHOD_TEXT[answers.method], id="method-text", classes="explanation")
+            yield Plain("Press F10 to go through the nine steps. Nothing changes on this "
                          "host until you apply on the Review screen.", classes="hint")
         yield Footer(compact=True)
 

@@ -10,6 +10,14 @@ from textual.scrollbar import ScrollBarRender
 from textual.widgets import Checkbox, Select, Static
 
 
+class Plain(Static):
+    """A Static whose text is shown as written: no markup, so "[X]", "[libdefaults]" or a
+    message quoting brackets is never eaten (or refused) as a style tag."""
+
+    def __init__(self, content="", **kwargs):
+        super().__init__(content, markup=False, **kwargs)
+
+
 class AsciiScrollBarRender(ScrollBarRender):
     """Scrollbar thumbs drawn with spaces only (the default uses eighth-block glyphs)."""
 

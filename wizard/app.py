@@ -43,6 +43,7 @@ class WizardApp(App):
     BINDINGS = [
         Binding("f10,ctrl+n", "next", "Next", key_display="F10"),
         Binding("f8", "back", "Back", key_display="F8"),
+        Binding("f6", "steps", "Steps", key_display="F6"),
         Binding("f1", "help", "Help", key_display="F1"),
         Binding("f7", "history", "History", key_display="F7"),
         Binding("f9", "request_quit", "Quit", key_display="F9"),
@@ -130,6 +131,8 @@ class WizardApp(App):
             return kind in ("welcome", "frame") or (kind == "review" and not self._applying())
         if action == "help":
             return kind != "modal"
+        if action == "steps":
+            return kind == "frame"
         return True
 
     # ------------------------------------------------------------------ actions
@@ -144,6 +147,7 @@ class WizardApp(App):
         invalid = pane.invalid_fields()
         if invalid:
             spec, message = invalid[0]
+            self.clear_notifications()     # pressing F10 again repeats the notice, not stacks it
             self.notify(f"Fix \"{spec.label}\" first: {message}", severity="error",
                         title="Next refused")
             return
@@ -165,6 +169,11 @@ class WizardApp(App):
 
     async def on_step_chosen(self, message) -> None:
         await self.frame.show_step(message.number)
+
+    def action_steps(self) -> None:
+        """F6: into the side list (Up/Down, Enter jumps to that step); F6 again: back."""
+        if self._screen_kind() == "frame":
+            self.frame.toggle_step_list()
 
     def open_review(self) -> None:
         from screens.review import ReviewScreen
@@ -198,7 +207,7 @@ class WizardApp(App):
         if self._unapplied_changes():
             from screens.confirm_quit import ConfirmQuitScreen
             if self._screen_kind() != "modal":
-                self.push_screen(ConfirmQuitScreen(), self._quit_answer)
+                self.push_screen(ConfirmQuitScreen(self.applied), self._quit_answer)
             return
         self.exit(0)
 

@@ -4,7 +4,7 @@ The demo roots have fixed hostnames and versions, and no picture shows a transac
 time or a temporary path, so the pictures are deterministic."""
 import pytest
 
-from tests.tui.helpers import new_root, open_app, screen_text
+from tests.tui.helpers import new_root, open_app
 
 MODES = pytest.mark.parametrize("console", [False, True], ids=["normal", "console"])
 SIZE = (80, 24)
@@ -200,8 +200,8 @@ def test_security_kerberos(snap_compare, tmp_path, console):
 
 @MODES
 def test_delivery_test_result(snap_compare, tmp_path, console):
-    """F5 on step 7 for a sender before apply (tag fixed to 0123456789ab): "Test FAILED",
-    the `auditd-wizard test --expect 0123456789ab` line for the receiver, then each step:
+    """F5 on step 7 for a sender before apply (tag fixed to 0123456789ab): "Test FAILED"
+    with "(Not applied yet: this is the host as it is now.)", the `auditd-wizard test --expect 0123456789ab` line for the receiver, then each step:
     OK auditd with the systemctl lines it ran, PROBLEM audisp-remote not running."""
     app = sender_app(tmp_path, console, start_at=7)
     run_test = app.session.run_test
