@@ -1,9 +1,13 @@
-"""Welcome: what this host is, whether it was set up before, and the two big choices."""
+"""Welcome: what this host is, whether it was set up before, and the two big choices.
+
+It is the first frame on the terminal, drawn before the host has been read: without a session
+it says "Reading this host..." and `fill(session)` adds the facts and the choices when the App's
+worker has opened the Session. `LoadingScreen` stands in for the steps with --start-at."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
@@ -42,36 +46,67 @@ def host_summary(facts) -> str:
             f"firewalld: {fw}")
 
 
+TITLE = "auditd-wizard: forward Linux audit records to a remote host"
+READING = "Reading this host..."
+
+
+class LoadingScreen(Screen):
+    """With --start-at: what shows while the Session opens, until the steps replace it."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="welcome-body"):
+            yield Plain(TITLE, classes="pane-title")
+            yield Plain(READING, id="host-facts")
+        yield Footer(compact=True)
+
+
 class WelcomeScreen(Screen[bool]):
     """Dismissed with True when the user goes on to the steps (F10)."""
 
     BINDINGS = [Binding("r", "rollback_interrupted", "Roll back interrupted")]
 
-    def __init__(self, session):
+    def __init__(self, session=None):
         super().__init__(id="welcome")
         self.session = session
-        self._interrupted = session.interrupted()
+        self._interrupted = session.interrupted() if session is not None else None
 
     def compose(self) -> ComposeResult:
-        answers = self.session.answers
+        ready = self.session is not None
         with VerticalScroll(id="welcome-body"):
-            yield Plain("auditd-wizard: forward Linux audit records to a remote host",
-                         classes="pane-title")
-            yield Plain(host_summary(self.session.facts), id="host-facts")
-            yield Plain(self._status_text(), id="rerun-status")
-            with Horizontal(classes="choice"):
-                yield Label("This host is the", classes="field-label")
-                yield AsciiSelect([(r, r) for r in ROLE_TEXT], value=answers.role,
-                                  allow_blank=False, compact=True, id="role")
-            yield Plain(ROLE_TEXT[answers.role], id="role-text", classes="explanation")
-            with Horizontal(classes="choice"):
-                yield Label("Forwarding method", classes="field-label")
-                yield AsciiSelect([(m, m) for m in METHOD_TEXT], value=answers.method,
-                                  allow_blank=False, compact=True, id="method")
-            yield Plain(METHOD_TEXT[answers.method], id="method-text", classes="explanation")
-            yield Plain("Press F10 to go through the nine steps. Nothing changes on this "
-                         "host until you apply on the Review screen.", classes="hint")
+            yield Plain(TITLE, classes="pane-title")
+            yield Plain(host_summary(self.session.facts) if ready else READING, id="host-facts")
+            yield Plain(self._status_text() if ready else "", id="rerun-status")
+            with VerticalGroup(id="choices"):
+                if ready:
+                    yield from self._choices()
         yield Footer(compact=True)
+
+    def _choices(self) -> ComposeResult:
+        answers = self.session.answers
+        with Horizontal(classes="choice"):
+            yield Label("This host is the", classes="field-label")
+            yield AsciiSelect([(r, r) for r in ROLE_TEXT], value=answers.role,
+                              allow_blank=False, compact=True, id="role")
+        yield Plain(ROLE_TEXT[answers.role], id="role-text", classes="explanation")
+        with Horizontal(classes="choice"):
+            yield Label("Forwarding method", classes="field-label")
+            yield AsciiSelect([(m, m) for m in METHOD_TEXT], value=answers.method,
+                              allow_blank=False, compact=True, id="method")
+        yield Plain(METHOD_TEXT[answers.method], id="method-text", classes="explanation")
+        yield Plain("Press F10 to go through the nine steps. Nothing changes on this "
+                    "host until you apply on the Review screen.", classes="hint")
+
+    async def fill(self, session) -> None:
+        """The Session is open: show the host, what was found, and the choices."""
+        self.session = session
+        self._interrupted = session.interrupted()
+        self.query_one("#host-facts", Static).update(host_summary(session.facts))
+        self.query_one("#rerun-status", Static).update(self._status_text())
+        # Composing into a detached list and mounting it keeps Horizontal rows intact.
+        choices = self.query_one("#choices", VerticalGroup)
+        await choices.mount_compose(self._choices())
+        self.query_one("#role").focus()
+        self.refresh_bindings()
 
     def _status_text(self) -> str:
         lines = []
@@ -88,7 +123,8 @@ class WelcomeScreen(Screen[bool]):
         return "\n".join(lines)
 
     def on_mount(self) -> None:
-        self.query_one("#role").focus()
+        if self.session is not None:
+            self.query_one("#role").focus()
 
     def on_select_changed(self, event: AsciiSelect.Changed) -> None:
         field = event.select.id

@@ -2,7 +2,11 @@
 
 Screens and panes never decide where the user goes next: Next/Back/Quit/Help/History are App
 actions, and `check_action` hides the keys that do nothing on the current screen so the footer
-only shows what works. `make_app(session)` takes its dependencies so tests pass a sandbox."""
+only shows what works. `make_app(session)` takes its dependencies so tests pass a sandbox.
+
+`run_app(open_session)` draws the first frame before the host is read: the Session (facts,
+detection, the pydantic model) opens in a thread worker and Welcome fills in when it is ready.
+Nothing on the way to that first frame may import pydantic, the model or backends."""
 from __future__ import annotations
 
 import os
@@ -50,7 +54,8 @@ class WizardApp(App):
         Binding("ctrl+q", "request_quit", "Quit", show=False),
     ]
 
-    def __init__(self, session, start_at: Optional[int] = None, console: bool = False):
+    def __init__(self, session=None, start_at: Optional[int] = None, console: bool = False,
+                 open_session: Optional[Callable[[], object]] = None):
         css = [HERE / "app.tcss"] + ([HERE / "console.tcss"] if console else [])
         super().__init__(css_path=css, ansi_color=True if console else None,
                          driver_class=_driver_class())
@@ -66,13 +71,18 @@ class WizardApp(App):
             self.animation_level = "none"
         self.applied = False
         self.frame = None
+        self._open_session = open_session
+        # A UserError (or any error) while opening: run_app raises it after the terminal is
+        # restored, so the message and exit code are those of every other command.
+        self.open_error: Optional[BaseException] = None
 
     # ------------------------------------------------------------------ screens
     # The frame of steps is built when it is first needed: with no --start-at the first
-    # frame on the terminal is Welcome alone, over an empty base screen.
+    # frame on the terminal is Welcome alone, over an empty base screen; with --start-at and
+    # the Session still opening, a LoadingScreen that the frame replaces.
     def get_default_screen(self):
         from textual.screen import Screen
-        if self.start_at:
+        if self.start_at and self.session is not None:
             return self._make_frame()
         return Screen(id="base")
 
@@ -86,6 +96,35 @@ class WizardApp(App):
             self.theme = "ansi-dark"
         if not self.start_at:
             self._push_welcome()
+        elif self.session is None:     # the step's frame replaces it when the host is read
+            from screens.welcome import LoadingScreen
+            self.push_screen(LoadingScreen())
+        if self.session is None:   # after the first frame: the worker would compete for the GIL
+            self.call_after_refresh(self._open_session_worker)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open")
+    def _open_session_worker(self) -> None:
+        try:
+            session = self._open_session()
+        except Exception as error:   # shown by run_app once the terminal is restored
+            self.call_from_thread(self._open_failed, error)
+            return
+        self.call_from_thread(self._session_ready, session)
+
+    def _open_failed(self, error: BaseException) -> None:
+        self.open_error = error
+        self.exit(return_code=getattr(error, "exit_code", 1))
+
+    async def _session_ready(self, session) -> None:
+        from screens.welcome import WelcomeScreen
+        self.session = session
+        if self.start_at:
+            await self.switch_screen(self._make_frame())
+        else:
+            for screen in self.screen_stack:
+                if isinstance(screen, WelcomeScreen):
+                    await screen.fill(session)
+        self.refresh_bindings()
 
     def _push_welcome(self) -> None:
         from screens.welcome import WelcomeScreen
@@ -105,15 +144,16 @@ class WizardApp(App):
         if self.frame is not None:
             self.frame.sync_all()
 
+    # The footer asks check_action on the first frame: looking the classes up in sys.modules
+    # (a screen whose module is not loaded cannot be showing) keeps the frame's imports, and
+    # through them the pydantic model, off the path to that frame.
+    SCREEN_KINDS = (("screens.frame", "StepFrame", "frame"), ("screens.welcome", "WelcomeScreen", "welcome"),
+                    ("screens.review", "ReviewScreen", "review"), ("screens.history", "HistoryScreen", "history"))
+
     def _screen_kind(self) -> str:
-        from screens.frame import StepFrame
-        from screens.history import HistoryScreen
-        from screens.review import ReviewScreen
-        from screens.welcome import WelcomeScreen
-        kinds = ((StepFrame, "frame"), (WelcomeScreen, "welcome"), (ReviewScreen, "review"),
-                 (HistoryScreen, "history"))
-        for cls, kind in kinds:
-            if isinstance(self.screen, cls):
+        for module_name, class_name, kind in self.SCREEN_KINDS:
+            module = sys.modules.get(module_name)
+            if module is not None and isinstance(self.screen, getattr(module, class_name)):
                 return kind
         return "modal"
 
@@ -123,6 +163,8 @@ class WizardApp(App):
 
     def check_action(self, action: str, parameters) -> Optional[bool]:
         kind = self._screen_kind()
+        if self.session is None:      # still reading the host: only Quit (and Welcome's Help)
+            return action == "request_quit" or (action == "help" and kind == "welcome")
         if action == "next":
             return kind in ("welcome", "frame")
         if action == "back":
@@ -138,6 +180,8 @@ class WizardApp(App):
     # ------------------------------------------------------------------ actions
     async def action_next(self) -> None:
         kind = self._screen_kind()
+        if self.session is None:
+            return
         if kind == "welcome":
             await self._leave_welcome()
             return
@@ -216,6 +260,8 @@ class WizardApp(App):
             self.exit(0)
 
     def _unapplied_changes(self) -> bool:
+        if self.session is None:
+            return False
         try:
             return not self.session.plan().empty
         except Exception:
@@ -252,7 +298,13 @@ def make_app(session, start_at: Optional[int] = None, ascii_mode: Optional[bool]
     return WizardApp(session, start_at=start_at, console=console_mode_wanted(ascii_mode))
 
 
-def run_app(session, start_at: Optional[int] = None, ascii_mode: Optional[bool] = None) -> int:
-    app = make_app(session, start_at=start_at, ascii_mode=ascii_mode)
+def run_app(open_session: Callable[[], object], start_at: Optional[int] = None,
+            ascii_mode: Optional[bool] = None) -> int:
+    """Run the wizard; `open_session()` runs in a worker after the first frame is drawn.
+    An error it raises (UserError: unsupported host, bad answers) is raised again here."""
+    app = WizardApp(start_at=start_at, console=console_mode_wanted(ascii_mode),
+                    open_session=open_session)
     result = app.run()
+    if app.open_error is not None:
+        raise app.open_error
     return result if isinstance(result, int) else 0

@@ -164,6 +164,8 @@ def demo_root(directory: str, os_name: str, broken: bool) -> int:
 
 
 def tui(root: str, answers_path: Optional[str], start_at: Optional[str], ascii_mode: bool) -> int:
+    """The wizard. The Session opens in the App's worker after the first frame is drawn;
+    an error while opening still ends here as a UserError with its exit code."""
     from wizard.app import run_app
     from wizard.steps import step_from_name
     step = None
@@ -172,5 +174,4 @@ def tui(root: str, answers_path: Optional[str], start_at: Optional[str], ascii_m
             step = step_from_name(start_at).number
         except ValueError as error:
             raise UserError(f"--start-at: {error}", EXIT_USAGE)
-    session = open_session(root, answers_path)
-    return run_app(session, start_at=step, ascii_mode=ascii_mode)
+    return run_app(lambda: open_session(root, answers_path), start_at=step, ascii_mode=ascii_mode)

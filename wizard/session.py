@@ -3,7 +3,7 @@ for a step, apply, history and rollback. Screens never touch backends directly."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional
 
 from backends import transaction
 from backends.host import Host
@@ -13,11 +13,12 @@ from wizard.facts import HostFacts, gather_facts
 from pydantic import ValidationError
 
 from wizard.model import SECTIONS, Answers, field_error, validate_answers
-from wizard.planner import Plan, PreviewItem, plan as make_plan
-from wizard.probe import SystemState, read_system_state
+from wizard.planner import PreviewItem
 from wizard.security_plan import PlanError
-from wizard.packaged import packaged_defaults
-from wizard.doctor import api as doctor_api
+
+if TYPE_CHECKING:   # the planner, probe and doctor load when first used, not to open a Session
+    from wizard.planner import Plan
+    from wizard.probe import SystemState
 
 
 def _normalised(dotted: str, value):
@@ -112,6 +113,7 @@ class Session:
     # ------------------------------------------------------------ planning
     def system_state(self) -> SystemState:
         if self._state is None:
+            from wizard.probe import read_system_state
             self._state = read_system_state(
                 self._host, zone=self.answers.firewall.zone,
                 selinux_enabled=self.facts.selinux_mode.lower() != "disabled")
@@ -128,6 +130,8 @@ class Session:
         if problems:
             raise PlanError(problems[0])
         if self._plan is None:
+            from wizard.packaged import packaged_defaults
+            from wizard.planner import plan as make_plan
             from wizard.security_report import read_file_stats
             state = self.system_state()
             state.file_stats = read_file_stats(self._host, self.answers, self.facts)
@@ -235,6 +239,7 @@ class Session:
 
     def diagnose(self, on_progress: Optional[Callable] = None, role: Optional[str] = None) -> list:
         """Every applicable check as a Finding (wizard.doctor.model); on_progress(i, n, name)."""
+        from wizard.doctor import api as doctor_api
         return doctor_api.run_diagnosis(self._host, self.facts, self.answers,
                                         role or self.diagnostic_role(), on_progress)
 
@@ -248,6 +253,7 @@ class Session:
                             else "command", c.preview(self._host)) for c in self.fix_changes(findings)]
 
     def apply_fixes(self, findings, on_event: Optional[Callable] = None):
+        from wizard.doctor import api as doctor_api
         try:
             return doctor_api.apply_fixes(self._host, self.facts, findings, on_event)
         finally:
@@ -257,7 +263,7 @@ class Session:
     def run_test(self, on_progress: Optional[Callable] = None, receiver_ssh: Optional[str] = None,
                  nonce: Optional[str] = None, timeout: float = 5.0):
         """A sender's live test: TestReport with one Finding per step (what ran, what it saw)."""
-        from wizard.doctor import delivery
+        from wizard.doctor import api as doctor_api, delivery
         return delivery.test_sender(self._host, self.facts, doctor_api.connector_for(self._host),
                                     receiver_ssh, nonce, timeout, on_progress)
 
