@@ -13,7 +13,8 @@ REVIEW = ("The whole plan, grouped by step: file diffs (+ added, - removed lines
           "exact commands. F10 applies it as one transaction: if any change fails, every "
           "change already made is undone in reverse. F8 goes back to edit.")
 HISTORY = ("Every transaction this wizard made on this host, newest first, with its diffs. "
-           "r rolls the selected one back (files restored byte for byte, commands undone).")
+           "r rolls the selected one back after you confirm with y (files restored byte for byte, "
+           "commands undone).")
 
 
 def help_for(kind: str, screen, frame) -> Tuple[str, str]:

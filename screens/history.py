@@ -91,10 +91,17 @@ class HistoryScreen(Screen):
                                           label=f" of {tx.id}"))
 
     def action_rollback(self) -> None:
+        """Ask first (it's a production host), then roll back in the App's worker."""
+        from screens.confirm_rollback import ConfirmRollbackScreen
         tx = self.selected
         if tx is None:
             return
-        self.app.rollback_transaction(tx.id, then=lambda ok: self._reload())
+
+        def answered(yes: bool) -> None:
+            if yes:
+                self.app.rollback_transaction(tx.id, then=lambda ok: self._reload())
+
+        self.app.push_screen(ConfirmRollbackScreen(tx.id, tx.n_changes), answered)
 
     def _reload(self) -> None:
         self.rows = self.session.history()
