@@ -107,6 +107,13 @@ class StepPane(VerticalScroll):
     def invalid_fields(self) -> List[Tuple[FieldSpec, str]]:
         return [(row.spec, row.error) for row in self._rows if row.display and row.error]
 
+    def first_invalid_control(self):
+        """The control of the first field Next refuses (focus goes there), or None."""
+        for row in self._rows:
+            if row.display and row.error:
+                return row.control
+        return None
+
     def first_control(self):
         for row in self._rows:
             if row.display:

@@ -194,6 +194,9 @@ class WizardApp(App):
             self.clear_notifications()     # pressing F10 again repeats the notice, not stacks it
             self.notify(f"Fix \"{spec.label}\" first: {message}", severity="error",
                         title="Next refused")
+            control = pane.first_invalid_control()
+            if control is not None:      # straight to the field to fix, no Tab hunt
+                control.focus()
             return
         if self.frame.current == LAST:
             self.open_review()

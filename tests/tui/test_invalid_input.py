@@ -56,3 +56,33 @@ def test_invalid_value_is_refused(tmp_path, role, step, control, value, words):
     assert host_files(root) == before_files
     assert system_state(root) == before_state
     assert not (root / "var/lib/auditd-wizard/transactions").exists()
+
+
+@pytest.mark.parametrize("away", ["step-list", "nowhere"])
+def test_refused_next_moves_focus_to_the_field_to_fix(tmp_path, away):
+    """Focus in the side list, or on nothing at all: F10 refused lands on the bad field."""
+    root = new_root(tmp_path)
+    app = open_app(root, start_at=4)
+    seen = {}
+
+    async def scenario(pilot):
+        await pilot.pause()
+        app.session.set_field("role", "sender")
+        app.session.set_field("remote.server", "logs.example.com")
+        app.frame.sync_all()
+        await type_into(pilot, "#f-remote--port", "70000")
+        if away == "step-list":
+            await pilot.press("f6")
+        else:
+            app.screen.set_focus(None)
+        await pilot.pause()
+        seen["before"] = app.focused
+        await next_step(pilot)
+        seen["step"] = app.frame.current
+        seen["focused"] = app.focused
+        seen["control"] = app.screen.query_one("#f-remote--port")
+
+    drive(app, scenario)
+    assert seen["before"] is not seen["control"]
+    assert seen["step"] == 4
+    assert seen["focused"] is seen["control"]
