@@ -82,13 +82,14 @@ def exported(tmp_path_factory):
 
 
 # ------------------------------------------------------------------ equivalence
-@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
-def test_playbook_leaves_the_files_the_wizard_writes(scenario, tools, tmp_path):
-    os_name, broken, before, wanted, ansible_vars, wizard_wanted = SCENARIOS[scenario]
+def _assert_playbook_equals_wizard(tools, tmp_path, os_name, broken, before, wanted, ansible_vars,
+                                   wizard_wanted, prepare=None):
     wizard_root, ansible_root = twin.twin_roots(tmp_path, os_name, broken)
-    if before:
-        twin.wizard_apply(wizard_root, before)
-        twin.wizard_apply(ansible_root, before)
+    for root in (wizard_root, ansible_root):
+        if prepare:
+            prepare(root)
+        if before:
+            twin.wizard_apply(root, before)
     start = twin.config_tree(ansible_root)
     twin.wizard_apply(wizard_root, wizard_wanted or wanted)
     expected = twin.config_tree(wizard_root)
@@ -107,6 +108,12 @@ def test_playbook_leaves_the_files_the_wizard_writes(scenario, tools, tmp_path):
     assert second.returncode == 0 and second.failed == 0, second.output[-3000:]
     assert second.changed == 0, second.output[-3000:]
     assert twin.config_tree(ansible_root) == expected
+    return expected
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_playbook_leaves_the_files_the_wizard_writes(scenario, tools, tmp_path):
+    _assert_playbook_equals_wizard(tools, tmp_path, *SCENARIOS[scenario])
 
 
 def test_check_diff_shows_the_edits_and_changes_nothing(tools, tmp_path):
@@ -251,7 +258,56 @@ def test_session_exports_current_and_past_answers(tmp_path):
     assert len(now) == len(then) >= 8
 
 
-def test_export_refuses_what_it_does_not_cover(tmp_path, capsys):
-    (tmp_path / "r.toml").write_text(answers(method="rsyslog"))
+def test_export_refuses_the_lab_ca_in_one_line(tmp_path, capsys):
+    (tmp_path / "r.toml").write_text(rsyslog("receiver", security=dict(RECEIVER_PEERS, lab_certificates=True)))
     assert main(["export", "ansible", "--answers", str(tmp_path / "r.toml"), "-o", str(tmp_path / "o")]) == 2
-    assert "audisp-remote method so far" in capsys.readouterr().err
+    error = capsys.readouterr().err.strip()
+    assert "lab_certificates" in error and "make the certificates first" in error
+    assert "\n" not in error and "Traceback" not in error
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+# ------------------------------------------------------------------ the rsyslog method
+def rsyslog(role: str = "sender", driver: str = "gtls", **sections) -> str:
+    security = {"encryption": "tls", "tls_driver": driver}
+    security.update(sections.pop("security", {}))
+    return answers(role, method="rsyslog", security=security, **sections)
+
+
+def _bad_key(root: Path) -> None:
+    """A private key the wizard makes root-only (mode 0644 -> 0600)."""
+    key = root / "etc" / "pki" / "rsyslog" / "key.pem"
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.write_text("-----BEGIN PRIVATE KEY-----\nnot a real key\n-----END PRIVATE KEY-----\n")
+    key.chmod(0o644)
+
+
+RECEIVER_PEERS = {"peer_names": ["web01.example.com", "*.example.org"]}
+RSYSLOG_SCENARIOS = {
+    # id: (os, broken, answers applied first, answers, ansible vars, wizard answers, prepare)
+    "sender-el8-gtls": ("almalinux-8", False, None, rsyslog(), None, None, None),
+    "sender-el10-ossl-after-native-per-host": (
+        "almalinux-10", False, answers(), rsyslog(driver="ossl"),
+        {"auditd_wizard_remote_server": "logs2.example.com", "auditd_wizard_rsyslog_port": 10514,
+         "auditd_wizard_tls_peer_names": ["collector.example.com"]},
+        rsyslog(driver="ossl", remote={"server": "logs2.example.com"}, rsyslog={"port": 10514},
+                security={"peer_names": ["collector.example.com"]}), None),
+    "receiver-el9-ossl-key-fix": (
+        "almalinux-9", False, None, rsyslog("receiver", "ossl", security=RECEIVER_PEERS),
+        None, None, _bad_key),
+    "receiver-el10-gtls-broken-allowed-senders": (
+        "almalinux-10", True, None,
+        rsyslog("receiver", security=RECEIVER_PEERS, receiver={"allowed_senders": ["192.0.2.7"]},
+                rsyslog={"remote_dir": "/srv/audit"}), None, None, None),
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(RSYSLOG_SCENARIOS))
+def test_rsyslog_playbook_leaves_the_files_the_wizard_writes(scenario, tools, tmp_path):
+    os_name, broken, before, wanted, ansible_vars, wizard_wanted, prepare = RSYSLOG_SCENARIOS[scenario]
+    expected = _assert_playbook_equals_wizard(tools, tmp_path, os_name, broken, before, wanted,
+                                              ansible_vars, wizard_wanted, prepare)
+    dropins = [path for path in expected if path.startswith("etc/rsyslog.d/auditd-wizard-")]
+    assert len(dropins) == 1 and expected[dropins[0]][1] == 0o644
+    if prepare is _bad_key:
+        assert expected["etc/pki/rsyslog/key.pem"][1] == 0o600

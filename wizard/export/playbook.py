@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from wizard import rsyslog_plan
 from wizard.answers import dump_answers
-from wizard.export import file_tasks, system_tasks
-from wizard.export.recording import ExportPlan, record_for_export
+from wizard.export import file_tasks, rsyslog_tasks, system_tasks
+from wizard.export.recording import ExportPlan, export_facts, record_for_export
 from wizard.export.variables import answer_variables, described
 from wizard.export.yaml_text import dump
 from wizard.facts import HostFacts
@@ -20,20 +21,35 @@ def group_name(answers: Answers) -> str:
     return "audit_senders" if answers.role == "sender" else "audit_receivers"
 
 
-def _role_vars(answers: Answers, plan: ExportPlan) -> Dict[str, object]:
+def _native(answers: Answers) -> bool:
+    return answers.method == "audisp-remote"
+
+
+def _whole_files(answers: Answers, plan: ExportPlan) -> List[Dict[str, object]]:
+    """Files written whole other than the rsyslog drop-ins (those have tasks of their own)."""
+    dropins = () if _native(answers) else rsyslog_plan.dropin_paths(export_facts().layout)
+    return [entry for entry in file_tasks.whole_file_entries(plan.files) if entry["path"] not in dropins]
+
+
+def _role_vars(answers: Answers, plan: ExportPlan, facts: Optional[HostFacts]) -> Dict[str, object]:
     values: Dict[str, object] = {
         "auditd_wizard_prefix": "{{ auditd_wizard_root | regex_replace('/+$', '') }}",
         "auditd_wizard_packages": list(plan.packages),
         "auditd_wizard_files": file_tasks.file_entries(plan.files),
     }
-    whole = file_tasks.whole_file_entries(plan.files)
+    whole = _whole_files(answers, plan)
     if whole:
         values["auditd_wizard_whole_files"] = whole
     values.update(file_tasks.regexp_vars())
+    if not _native(answers):
+        values.update(rsyslog_tasks.role_vars(answers, (facts or export_facts()).layout))
     if answers.selinux.manage:
-        values["auditd_wizard_selinux_ports"] = system_tasks.selinux_ports(answers, plan)
+        if _native(answers):
+            values["auditd_wizard_selinux_ports"] = system_tasks.selinux_ports(answers, plan)
         values["auditd_wizard_port_label_line"] = system_tasks.PORT_LABEL_LINE
     if system_tasks.wants_firewall(plan):
+        values["auditd_wizard_firewall_port"] = "{{ %s }}" % (
+            "auditd_wizard_listen_port" if _native(answers) else rsyslog_tasks.PORT_VARIABLE)
         values["auditd_wizard_firewall_rules"] = (
             "{{ [['port', '']] if not auditd_wizard_allowed_senders else "
             "(['rich-rule'] * (auditd_wizard_allowed_senders | length)) | zip(auditd_wizard_allowed_senders) | list }}")
@@ -48,19 +64,25 @@ def _main_tasks(answers: Answers, plan: ExportPlan) -> List[Dict[str, object]]:
                   "ansible.builtin.include_tasks": "edit_keys.yml",
                   "loop": "{{ auditd_wizard_files }}",
                   "loop_control": {"loop_var": "auditd_wizard_file", "label": "{{ auditd_wizard_file.path }}"}})
-    if file_tasks.whole_file_entries(plan.files):
+    if _whole_files(answers, plan):
         tasks.append({"name": "Write the files the wizard writes whole",
                       "ansible.builtin.copy": {"dest": "{{ auditd_wizard_prefix }}{{ item.path }}",
                                                "content": "{{ item.content }}", "mode": "{{ item.mode }}"},
                       "loop": "{{ auditd_wizard_whole_files }}",
                       "loop_control": {"label": "{{ item.path }}"},
                       "notify": "Restart auditd"})
+    if not _native(answers):
+        tasks.extend(rsyslog_tasks.file_tasks())
+        if answers.security.encryption == "tls":
+            tasks.extend(rsyslog_tasks.key_tasks())
     if answers.selinux.manage:
-        tasks.extend(system_tasks.selinux_tasks())
+        tasks.extend(system_tasks.selinux_tasks() if _native(answers) else rsyslog_tasks.selinux_tasks())
     if system_tasks.wants_firewall(plan):
         tasks.extend(system_tasks.firewall_tasks())
     if system_tasks.wants_service(plan):
         tasks.extend(system_tasks.service_tasks())
+    if system_tasks.wants_service(plan, "rsyslog"):
+        tasks.extend(rsyslog_tasks.service_tasks())
     return tasks
 
 
@@ -79,6 +101,15 @@ def _inventory(answers: Answers) -> str:
             f"[{group_name(answers)}]\n{example}\n")
 
 
+def _rsyslog_readme(answers: Answers) -> str:
+    if _native(answers):
+        return ""
+    return ("The rsyslog method: the wizard's drop-in under /etc/rsyslog.d is written whole (its\n"
+            "target, port, permitted peers and certificate paths come from the variables), rsyslogd's\n"
+            "port gets an SELinux syslog port type, and rsyslog is restarted when the drop-in changed\n"
+            "(`systemctl restart rsyslog` is fine for rsyslog). The certificates must be in place.\n\n")
+
+
 def _readme(answers: Answers) -> str:
     return f"""# auditd-wizard export: {answers.role}, method {answers.method}
 
@@ -95,16 +126,21 @@ SELinux, opens the listen port in firewalld on a receiver, starts auditd, and re
 a file changed with `service auditd restart` (or `auditctl --signal TERM` and a start where the
 `service` command is missing), never `systemctl restart auditd`, which auditd refuses.
 
-A second run changes nothing. Per-group and per-host values are variables (group_vars/, or
+{_rsyslog_readme(answers)}A second run changes nothing. Per-group and per-host values are variables (group_vars/, or
 host_vars/HOST.yml); everything else follows the answers: change them and export again.
 """
 
 
+def _handlers(answers: Answers) -> str:
+    auditd = system_tasks.handler_tasks()
+    return auditd if _native(answers) else rsyslog_tasks.handler_text(auditd)
+
+
 def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts] = None) -> List[Path]:
-    if answers.method != "audisp-remote":
+    refusal = None if _native(answers) else rsyslog_tasks.refusal(answers)
+    if refusal:
         from wizard.export import ExportError
-        raise ExportError(f"method: the Ansible export covers the audisp-remote method so far, "
-                          f"not {answers.method!r}; apply these answers with auditd-wizard on each host")
+        raise ExportError(refusal)
     plan = record_for_export(answers, facts)
     system_tasks.check_covered(plan)
     variables = answer_variables(answers)
@@ -118,11 +154,11 @@ def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts]
         directory / "answers.toml": dump_answers(answers),
         directory / "README.md": _readme(answers),
         role / "defaults" / "main.yml": dump(variables, "Defaults from the answers; group_vars/ overrides them."),
-        role / "vars" / "main.yml": dump(_role_vars(answers, plan),
+        role / "vars" / "main.yml": dump(_role_vars(answers, plan, facts),
                                          "What the wizard's planner does for these answers; export again to change it."),
         role / "tasks" / "main.yml": dump(_main_tasks(answers, plan)),
         role / "tasks" / "edit_keys.yml": file_tasks.edit_keys_tasks(),
-        role / "handlers" / "main.yml": system_tasks.handler_tasks(),
+        role / "handlers" / "main.yml": _handlers(answers),
         role / "meta" / "main.yml": dump({"galaxy_info": {
             "author": "auditd-wizard", "description": "Audit record forwarding as auditd-wizard sets it up",
             "license": "MIT", "min_ansible_version": "2.14",

@@ -30,8 +30,8 @@ def wants_firewall(plan: ExportPlan) -> bool:
     return any(isinstance(c, FirewallPort) for c in plan.commands)
 
 
-def wants_service(plan: ExportPlan) -> bool:
-    return any(isinstance(c, ServiceState) and c.name == "auditd" for c in plan.commands)
+def wants_service(plan: ExportPlan, name: str = "auditd") -> bool:
+    return any(isinstance(c, ServiceState) and c.name == name for c in plan.commands)
 
 
 def check_covered(plan: ExportPlan) -> None:
@@ -39,7 +39,7 @@ def check_covered(plan: ExportPlan) -> None:
     from wizard.export import ExportError
     for change in plan.commands:
         covered = isinstance(change, (SELinuxPort, FirewallPort)) or (
-            isinstance(change, ServiceState) and change.name == "auditd")
+            isinstance(change, ServiceState) and change.name in ("auditd", "rsyslog"))
         if not covered:
             raise ExportError(f"the Ansible export cannot write this change yet: {change.describe()}; "
                               "apply these answers with auditd-wizard on each host")
@@ -84,9 +84,9 @@ def selinux_tasks() -> List[Dict[str, object]]:
     ]
 
 
-_RULE_VALUE = ("{{ (auditd_wizard_listen_port | string) ~ '/tcp' if auditd_wizard_rule.0 == 'port' else "
+_RULE_VALUE = ("{{ (auditd_wizard_firewall_port | string) ~ '/tcp' if auditd_wizard_rule.0 == 'port' else "
                "'rule family=\"' ~ ('ipv6' if ':' in auditd_wizard_rule.1 else 'ipv4') ~ '\" source address=\"' ~ auditd_wizard_rule.1"
-               " ~ '\" port port=\"' ~ auditd_wizard_listen_port ~ '\" protocol=\"tcp\" accept' }}")
+               " ~ '\" port port=\"' ~ auditd_wizard_firewall_port ~ '\" protocol=\"tcp\" accept' }}")
 
 
 def _firewall_argv(action: str, rule: str) -> str:

@@ -28,6 +28,13 @@ DESCRIPTIONS: Dict[str, str] = {
     "auditd_wizard_listen_port": "The port auditd listens on (tcp_listen_port).",
     "auditd_wizard_allowed_senders": "Addresses or networks the firewall lets in; [] = any.",
     "auditd_wizard_firewall_zone": "The firewalld zone; '' = the zone firewalld uses by default.",
+    "auditd_wizard_rsyslog_port": "The receiver's rsyslog TCP port (omfwd target port; imtcp port).",
+    "auditd_wizard_tls_peer_names": "Certificate names rsyslog accepts from the other end "
+                                    "(a sender: the receiver's, [] = remote server; a receiver: "
+                                    "the senders', PermittedPeer).",
+    "auditd_wizard_tls_ca_file": "CA certificate both ends trust (rsyslog TLS).",
+    "auditd_wizard_tls_cert_file": "This host's certificate (rsyslog TLS).",
+    "auditd_wizard_tls_key_file": "This host's private key (rsyslog TLS; made root-only, 0600).",
 }
 
 
@@ -42,14 +49,22 @@ def answer_variables(answers: Answers) -> Dict[str, object]:
         "auditd_wizard_manage_system": True,
         "auditd_wizard_manage_selinux": answers.selinux.manage,
     }
+    native = answers.method == "audisp-remote"
     if answers.role == "sender":
         values["auditd_wizard_remote_server"] = answers.remote.server or ""
-        values["auditd_wizard_remote_port"] = answers.remote.port
+        if native:
+            values["auditd_wizard_remote_port"] = answers.remote.port
     else:
         values["auditd_wizard_manage_firewall"] = answers.firewall.manage
-        values["auditd_wizard_listen_port"] = answers.receiver.listen_port
+        if native:
+            values["auditd_wizard_listen_port"] = answers.receiver.listen_port
         values["auditd_wizard_allowed_senders"] = list(answers.receiver.allowed_senders)
         values["auditd_wizard_firewall_zone"] = answers.firewall.zone or ""
+    if not native:
+        from wizard.export.rsyslog_tasks import tls_variables
+        values["auditd_wizard_rsyslog_port"] = answers.rsyslog.port
+        if answers.security.encryption == "tls":
+            values.update(tls_variables(answers))
     if answers.auditd.name_format == "user":
         values["auditd_wizard_node_name"] = answers.auditd.name or ""
     return values
