@@ -13,11 +13,10 @@ from wizard.facts import HostFacts, gather_facts
 from pydantic import ValidationError
 
 from wizard.model import SECTIONS, Answers, field_error, validate_answers
-from wizard.planner import PreviewItem
 from wizard.security_plan import PlanError
 
 if TYPE_CHECKING:   # the planner, probe and doctor load when first used, not to open a Session
-    from wizard.planner import Plan
+    from wizard.planner import Plan, PreviewItem
     from wizard.probe import SystemState
 
 
@@ -148,6 +147,7 @@ class Session:
 
     def step_preview(self, step: int) -> List[PreviewItem]:
         """This step's file diffs, the exact commands it will run, then its notes."""
+        from wizard.planner import PreviewItem
         step_plan = self.plan().steps[step]
         commands = [PreviewItem(c.describe(self._host), "command", c.preview(self._host))
                     for c in step_plan.commands]
@@ -187,6 +187,7 @@ class Session:
         """What a past transaction changed: file diffs from its backups, and its commands
         (for the History screen)."""
         import difflib
+        from wizard.planner import PreviewItem
         record = self.transaction(tx_id)
         items: List[PreviewItem] = []
         for change, before in zip(record.changes, record.before):
@@ -249,6 +250,7 @@ class Session:
 
     def fix_preview(self, findings) -> List[PreviewItem]:
         """What applying the fixes of `findings` would do: diffs and commands."""
+        from wizard.planner import PreviewItem
         return [PreviewItem(c.describe(self._host), "diff" if getattr(c, "content", None) is not None
                             else "command", c.preview(self._host)) for c in self.fix_changes(findings)]
 
