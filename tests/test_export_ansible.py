@@ -130,10 +130,63 @@ def test_check_diff_shows_the_edits_and_changes_nothing(tools, tmp_path):
     assert twin.config_tree(ansible_root) == before
 
 
+# ------------------------------------------------------------------ the rsyslog method
+def rsyslog(role: str = "sender", driver: str = "gtls", **sections) -> str:
+    security = {"encryption": "tls", "tls_driver": driver}
+    security.update(sections.pop("security", {}))
+    return answers(role, method="rsyslog", security=security, **sections)
+
+
+def _bad_key(root: Path) -> None:
+    """A private key the wizard makes root-only (mode 0644 -> 0600)."""
+    key = root / "etc" / "pki" / "rsyslog" / "key.pem"
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.write_text("-----BEGIN PRIVATE KEY-----\nnot a real key\n-----END PRIVATE KEY-----\n")
+    key.chmod(0o644)
+
+
+RSYSLOG_METHOD = 'method = "rsyslog"'
+RECEIVER_PEERS = {"peer_names": ["web01.example.com", "*.example.org"]}
+RSYSLOG_SCENARIOS = {
+    # id: (os, broken, answers applied first, answers, ansible vars, wizard answers, prepare)
+    "sender-el8-gtls": ("almalinux-8", False, None, rsyslog(), None, None, None),
+    "sender-el10-ossl-after-native-per-host": (
+        "almalinux-10", False, answers(), rsyslog(driver="ossl"),
+        {"auditd_wizard_remote_server": "logs2.example.com", "auditd_wizard_rsyslog_port": 10514,
+         "auditd_wizard_tls_peer_names": ["collector.example.com"]},
+        rsyslog(driver="ossl", remote={"server": "logs2.example.com"}, rsyslog={"port": 10514},
+                security={"peer_names": ["collector.example.com"]}), None),
+    "receiver-el9-ossl-key-fix": (
+        "almalinux-9", False, None, rsyslog("receiver", "ossl", security=RECEIVER_PEERS),
+        None, None, _bad_key),
+    "receiver-el10-gtls-broken-allowed-senders": (
+        "almalinux-10", True, None,
+        rsyslog("receiver", security=RECEIVER_PEERS, receiver={"allowed_senders": ["192.0.2.7"]},
+                rsyslog={"remote_dir": "/srv/audit"}), None, None, None),
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(RSYSLOG_SCENARIOS))
+def test_rsyslog_playbook_leaves_the_files_the_wizard_writes(scenario, tools, tmp_path):
+    os_name, broken, before, wanted, ansible_vars, wizard_wanted, prepare = RSYSLOG_SCENARIOS[scenario]
+    expected = _assert_playbook_equals_wizard(tools, tmp_path, os_name, broken, before, wanted,
+                                              ansible_vars, wizard_wanted, prepare)
+    dropins = [path for path in expected if path.startswith("etc/rsyslog.d/auditd-wizard-")]
+    assert len(dropins) == 1 and expected[dropins[0]][1] == 0o644
+    if prepare is _bad_key:
+        assert expected["etc/pki/rsyslog/key.pem"][1] == 0o600
+
+
 # ------------------------------------------------------------------ ansible's own checks
 LINTED = {name: SCENARIOS[name][3] for name in
           ("sender-el9", "sender-el10-krb5-port61-broken", "sender-el9.2-node-name-per-host",
            "receiver-el9", "receiver-el9.2-krb5-port61-zone")}
+LINTED.update({
+    "rsyslog-sender-plain": answers(method="rsyslog"),
+    "rsyslog-receiver-plain": answers("receiver", method="rsyslog", rsyslog={"port": 514}),
+    "rsyslog-sender-gtls": RSYSLOG_SCENARIOS["sender-el8-gtls"][3],
+    "rsyslog-receiver-ossl": RSYSLOG_SCENARIOS["receiver-el9-ossl-key-fix"][3],
+})
 
 
 @pytest.mark.parametrize("name", sorted(LINTED))
@@ -167,7 +220,8 @@ def test_only_builtin_modules_and_auditd_is_never_restarted_by_systemctl(tools, 
         for task in tasks + handlers:
             assert _module(task).startswith("ansible.builtin."), task["name"]
             if _module(task) == "ansible.builtin.systemd_service":
-                assert task[_module(task)].get("state") == "started"
+                unit = task[_module(task)]
+                assert unit.get("state") == "started" or (unit["name"], unit["state"]) == ("rsyslog", "restarted")
             if _module(task) == "ansible.builtin.command":
                 argv = task[_module(task)]["argv"]
                 assert isinstance(argv, (list, str)) and "cmd" not in task[_module(task)]
@@ -175,10 +229,13 @@ def test_only_builtin_modules_and_auditd_is_never_restarted_by_systemctl(tools, 
                 assert "changed_when" in task    # every command says when it changed something
         argvs = [h["ansible.builtin.command"]["argv"] for h in handlers if "ansible.builtin.command" in h]
         assert argvs == [["service", "auditd", "restart"], ["auditctl", "--signal", "TERM"]]
-        assert all(h.get("listen") == "Restart auditd" for h in handlers)
+        auditd_handlers = [h for h in handlers if h.get("listen") == "Restart auditd"]
+        others = [h["name"] for h in handlers if h.get("listen") != "Restart auditd"]
+        assert len(auditd_handlers) == 5
+        assert others == (["Restart rsyslog"] if RSYSLOG_METHOD in wanted else [])
         text = "".join(line for p in playbook.rglob("*.yml") for line in p.read_text().splitlines(True)
                        if not line.lstrip().startswith("#"))
-        assert "restarted" not in text and "systemctl restart" not in text
+        assert "systemctl restart" not in text and text.count("restarted") == (RSYSLOG_METHOD in wanted)
 
 
 def test_semanage_and_firewall_commands_have_the_wizards_argv(tools, exported):
@@ -204,6 +261,52 @@ def test_semanage_and_firewall_commands_have_the_wizards_argv(tools, exported):
     assert group["auditd_wizard_listen_port"] == 61
     assert group["auditd_wizard_allowed_senders"] == ["192.0.2.7", "2001:db8::7"]
     assert group["auditd_wizard_firewall_zone"] == "internal"
+
+
+def test_rsyslog_semanage_firewall_and_handler_shapes(tools, exported):
+    playbook = exported(RSYSLOG_SCENARIOS["receiver-el10-gtls-broken-allowed-senders"][3])
+    tasks, handlers = _tasks(tools, playbook)
+    by_name = {t["name"]: t for t in tasks}
+    label = by_name["Label the rsyslog port for rsyslogd"]
+    argv = label["ansible.builtin.command"]["argv"]
+    assert argv[:2] == ["semanage", "port"] and "'-m' if" in argv[2] and "else '-a'" in argv[2]
+    assert argv[3:] == ["-t", "{{ auditd_wizard_rsyslog_port_type }}", "-p", "tcp", "{{ auditd_wizard_rsyslog_port }}"]
+    assert "not in auditd_wizard_rsyslog_port_types" in label["when"] and label["changed_when"] is True
+    listings = by_name["List the SELinux port labels"]
+    assert listings["loop"] == [["-l"], ["-l", "-C"]] and listings["changed_when"] is False
+    assert "Open the listen port in firewalld" in by_name
+    copy = by_name["Write the rsyslog drop-ins"]
+    assert copy["notify"] == "Restart rsyslog" and "omit if item.stat.exists" in copy["ansible.builtin.copy"]["mode"]
+    role_vars = tools.load_yaml(playbook / "roles" / "auditd_wizard" / "vars" / "main.yml")
+    assert role_vars["auditd_wizard_rsyslog_port_type"] == "syslog_tls_port_t"
+    assert role_vars["auditd_wizard_firewall_port"] == "{{ auditd_wizard_rsyslog_port }}"
+    assert "auditd_wizard_whole_files" not in role_vars     # the drop-in is written once
+    group = tools.load_yaml(playbook / "group_vars" / "audit_receivers.yml")
+    assert group["auditd_wizard_rsyslog_port"] == 6514 and group["auditd_wizard_allowed_senders"] == ["192.0.2.7"]
+    assert group["auditd_wizard_tls_peer_names"] == RECEIVER_PEERS["peer_names"]
+    assert "auditd_wizard_listen_port" not in group      # auditd does not listen on this receiver
+    plain = tools.load_yaml(exported(LINTED["rsyslog-receiver-plain"]) / "roles" / "auditd_wizard" / "vars" / "main.yml")
+    assert plain["auditd_wizard_rsyslog_port_type"] == "syslogd_port_t"
+
+
+@pytest.mark.parametrize("role", ["sender", "receiver"])
+@pytest.mark.parametrize("security", [{"encryption": "none"}, {"encryption": "tls", "tls_driver": "gtls"},
+                                      {"encryption": "tls", "tls_driver": "ossl"}])
+def test_rsyslog_dropin_takes_the_per_host_values_from_variables(role, security):
+    from wizard import rsyslog_plan
+    from wizard.export import rsyslog_tasks
+    data = parse_answers(answers(role, method="rsyslog", security=dict(security, **RECEIVER_PEERS)))
+    name, template = rsyslog_tasks.dropin_template(data)
+    planned = (rsyslog_plan.sender_dropin if role == "sender" else rsyslog_plan.receiver_dropin)(data)
+    assert "{{ auditd_wizard_rsyslog_port }}" in template and "@@" not in template
+    assert ("{{ auditd_wizard_remote_server }}" in template) == (role == "sender")
+    tls = security["encryption"] == "tls"
+    for variable in ("tls_ca_file", "tls_cert_file", "tls_key_file", "tls_peer_names"):
+        assert ("auditd_wizard_%s" % variable in template) == tls
+    # the text around the variables is the planner's, line for line
+    assert len(template.splitlines()) == len(planned.splitlines())
+    for mine, theirs in zip(template.splitlines(), planned.splitlines()):
+        assert mine == theirs or "{{" in mine
 
 
 # ------------------------------------------------------------------ the line rules (no ansible)
@@ -265,49 +368,3 @@ def test_export_refuses_the_lab_ca_in_one_line(tmp_path, capsys):
     assert "lab_certificates" in error and "make the certificates first" in error
     assert "\n" not in error and "Traceback" not in error
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
-
-
-# ------------------------------------------------------------------ the rsyslog method
-def rsyslog(role: str = "sender", driver: str = "gtls", **sections) -> str:
-    security = {"encryption": "tls", "tls_driver": driver}
-    security.update(sections.pop("security", {}))
-    return answers(role, method="rsyslog", security=security, **sections)
-
-
-def _bad_key(root: Path) -> None:
-    """A private key the wizard makes root-only (mode 0644 -> 0600)."""
-    key = root / "etc" / "pki" / "rsyslog" / "key.pem"
-    key.parent.mkdir(parents=True, exist_ok=True)
-    key.write_text("-----BEGIN PRIVATE KEY-----\nnot a real key\n-----END PRIVATE KEY-----\n")
-    key.chmod(0o644)
-
-
-RECEIVER_PEERS = {"peer_names": ["web01.example.com", "*.example.org"]}
-RSYSLOG_SCENARIOS = {
-    # id: (os, broken, answers applied first, answers, ansible vars, wizard answers, prepare)
-    "sender-el8-gtls": ("almalinux-8", False, None, rsyslog(), None, None, None),
-    "sender-el10-ossl-after-native-per-host": (
-        "almalinux-10", False, answers(), rsyslog(driver="ossl"),
-        {"auditd_wizard_remote_server": "logs2.example.com", "auditd_wizard_rsyslog_port": 10514,
-         "auditd_wizard_tls_peer_names": ["collector.example.com"]},
-        rsyslog(driver="ossl", remote={"server": "logs2.example.com"}, rsyslog={"port": 10514},
-                security={"peer_names": ["collector.example.com"]}), None),
-    "receiver-el9-ossl-key-fix": (
-        "almalinux-9", False, None, rsyslog("receiver", "ossl", security=RECEIVER_PEERS),
-        None, None, _bad_key),
-    "receiver-el10-gtls-broken-allowed-senders": (
-        "almalinux-10", True, None,
-        rsyslog("receiver", security=RECEIVER_PEERS, receiver={"allowed_senders": ["192.0.2.7"]},
-                rsyslog={"remote_dir": "/srv/audit"}), None, None, None),
-}
-
-
-@pytest.mark.parametrize("scenario", sorted(RSYSLOG_SCENARIOS))
-def test_rsyslog_playbook_leaves_the_files_the_wizard_writes(scenario, tools, tmp_path):
-    os_name, broken, before, wanted, ansible_vars, wizard_wanted, prepare = RSYSLOG_SCENARIOS[scenario]
-    expected = _assert_playbook_equals_wizard(tools, tmp_path, os_name, broken, before, wanted,
-                                              ansible_vars, wizard_wanted, prepare)
-    dropins = [path for path in expected if path.startswith("etc/rsyslog.d/auditd-wizard-")]
-    assert len(dropins) == 1 and expected[dropins[0]][1] == 0o644
-    if prepare is _bad_key:
-        assert expected["etc/pki/rsyslog/key.pem"][1] == 0o600
