@@ -10,7 +10,8 @@ backups); the playbook run edits the same files. Each is timed for the first run
 and a second run (nothing left to change).
 
 Usage: python bench/ansible_vs_wizard.py [--os almalinux-9] [--runs 3] [--role sender|receiver]
-       [--ansible-playbook PATH]
+       [--answers FILE] [--ansible-playbook PATH]
+(--answers times any answers file, such as an rsyslog TLS sender; --role picks an example.)
 """
 from __future__ import annotations
 
@@ -87,17 +88,19 @@ def main() -> int:
     parser.add_argument("--os", default="almalinux-9")
     parser.add_argument("--role", choices=("sender", "receiver"), default="sender")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--answers", help="an answers file instead of examples/<role>.toml")
     parser.add_argument("--ansible-playbook", dest="playbook")
     args = parser.parse_args()
     playbook_cmd = find_playbook_command(args.playbook)
-    answers_path = HERE.parent / "examples" / f"{args.role}.toml"
+    answers_path = Path(args.answers).resolve() if args.answers else HERE.parent / "examples" / f"{args.role}.toml"
     rounds = []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="auditd-wizard-bench-") as work:
             rounds.append(one_round(args.os, answers_path, playbook_cmd, Path(work)))
     def median(which, index):
         return statistics.median(r[which][index] for r in rounds)
-    print(f"{args.role} on {args.os}, median of {args.runs} rounds (seconds, wall time):")
+    label = load_answers(answers_path)
+    print(f"{label.role} ({label.method}, {label.security.encryption}) on {args.os}, median of {args.runs} rounds (seconds, wall time):")
     print(f"  {'':28} {'first run':>10} {'second run':>11}")
     print(f"  {'auditd-wizard apply':28} {median(0, 0):10.2f} {median(0, 1):11.2f}")
     print(f"  {'ansible-playbook (files)':28} {median(1, 0):10.2f} {median(1, 1):11.2f}")
