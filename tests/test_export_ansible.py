@@ -177,6 +177,22 @@ def test_rsyslog_playbook_leaves_the_files_the_wizard_writes(scenario, tools, tm
         assert expected["etc/pki/rsyslog/key.pem"][1] == 0o600
 
 
+def test_rsyslog_check_diff_shows_the_dropin_and_changes_nothing(tools, tmp_path):
+    wanted = RSYSLOG_SCENARIOS["sender-el8-gtls"][3]
+    _wizard_root, ansible_root = twin.twin_roots(tmp_path, "almalinux-9")
+    twin.install_planned_packages(ansible_root, wanted)
+    for stale in (ansible_root / "etc" / "rsyslog.d").glob("*"):
+        stale.unlink()
+    (ansible_root / "etc" / "rsyslog.d").rmdir()        # not even the directory yet
+    before = twin.config_tree(ansible_root)
+    run = twin.run_playbook(tools, twin.export(wanted, tmp_path / "playbook"), ansible_root, wanted,
+                            check=True, diff=True)
+    assert run.returncode == 0 and run.failed == 0, run.output[-3000:]
+    assert '+           target="logs.example.com" port="6514" protocol="tcp"' in run.output
+    assert "+args = LOG_INFO LOG_LOCAL6" in run.output
+    assert twin.config_tree(ansible_root) == before and not (ansible_root / "etc" / "rsyslog.d").exists()
+
+
 # ------------------------------------------------------------------ ansible's own checks
 LINTED = {name: SCENARIOS[name][3] for name in
           ("sender-el9", "sender-el10-krb5-port61-broken", "sender-el9.2-node-name-per-host",

@@ -19,7 +19,8 @@ DESCRIPTIONS: Dict[str, str] = {
     "auditd_wizard_root": "Where the target's filesystem starts; / on a real host (tests use a sandbox).",
     "auditd_wizard_manage_system": "Install packages, label ports, open the firewall, start and "
                                    "restart auditd. false edits the files only.",
-    "auditd_wizard_manage_selinux": "Label a port other than 60 audit_port_t with semanage.",
+    "auditd_wizard_manage_selinux": "Label the forwarding port with semanage (audit_port_t for a port "
+                                    "other than 60; a syslog port type for rsyslog).",
     "auditd_wizard_manage_firewall": "Open the listen port in firewalld (receivers).",
     "auditd_wizard_remote_server": "The receiver every sender forwards to (remote_server).",
     "auditd_wizard_remote_port": "The receiver's port (port in audisp-remote.conf).",
