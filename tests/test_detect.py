@@ -171,7 +171,7 @@ def test_encrypt_starts_from_a_plaintext_rsyslog_setup(tmp_path, monkeypatch, ro
     monkeypatch.setattr(app, "run_app", lambda session, start_at=None, ascii_mode=None:
                         opened.update(session=session, start_at=start_at) or 0)
     assert cli.main(["encrypt", "--root", str(root)]) == 0
-    session = opened["session"]
+    session = opened["session"]()   # run_app gets the opener: the Session opens after the first frame
     assert opened["start_at"] == 8   # the Security step
     assert (session.answers.role, session.answers.method, session.answers.security.encryption) == (
         role, "rsyslog", "none")

@@ -10,7 +10,7 @@ import pytest
 from backends.host import Host
 from backends.simulated import SimulatedRunner, load_state, save_state
 from wizard.cli import main
-from wizard.doctor import diagnose
+from wizard.doctor.engine import diagnose
 from wizard.doctor.set_aside import SET_ASIDE_DIR
 from wizard.facts import gather_facts
 from wizard.sandbox import make_demo_root

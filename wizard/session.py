@@ -245,7 +245,7 @@ class Session:
                                         role or self.diagnostic_role(), on_progress)
 
     def fix_changes(self, findings) -> list:
-        from wizard.doctor import fix_changes
+        from wizard.doctor.engine import fix_changes
         return fix_changes(self._host, self.facts, findings)
 
     def fix_preview(self, findings) -> List[PreviewItem]:

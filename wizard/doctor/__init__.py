@@ -1,7 +1,6 @@
 """Troubleshooting (step 9 and `auditd-wizard doctor`): independent checks, each giving a
 Finding (ok / warning / problem / skipped) with its evidence, a plain-words explanation and,
-where the wizard can, a fix planned as Changes and applied through a Transaction."""
-from wizard.doctor.engine import CHECKS, diagnose, fix_changes
-from wizard.doctor.model import FileEdit, Finding
+where the wizard can, a fix planned as Changes and applied through a Transaction.
 
-__all__ = ["CHECKS", "diagnose", "fix_changes", "FileEdit", "Finding"]
+The engine is in wizard.doctor.engine; this package file stays empty so that building the
+command line (wizard.doctor.cli) does not load the checks on every start."""

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple, Union
 
-from backends.changes import Change
+if TYPE_CHECKING:  # only a type here: rendering findings must not load the change kinds
+    from backends.changes import Change
 
 OK, WARNING, PROBLEM, SKIPPED = "ok", "warning", "problem", "skipped"
 STATUSES = (OK, WARNING, PROBLEM, SKIPPED)
@@ -21,7 +22,7 @@ class FileEdit:
     drop_lines: Tuple[int, ...] = ()    # 1-based numbers of lines to delete (unreadable ones)
 
 
-Fix = Union[Change, FileEdit]
+Fix = Union["Change", FileEdit]
 
 
 @dataclass
