@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-from wizard.model import SECTIONS, Answers
+from wizard.model import Answers, core_type, field_info
 from screens.widgets import AsciiSelect, YesNo, split_list
 from screens.widgets import Plain
 
@@ -24,30 +24,12 @@ class FieldSpec:
     visible: Optional[Callable[[Answers], bool]] = None   # None = always
 
 
-def _field_info(dotted: str):
-    section, _, key = dotted.rpartition(".")
-    model = SECTIONS[section] if section else Answers
-    return model.model_fields[key]
-
-
-def _core(annotation: Any) -> Any:
-    from typing_extensions import Annotated, get_args, get_origin
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin is not None and type(None) in get_args(annotation):
-            annotation = next(a for a in get_args(annotation) if a is not type(None))
-        else:
-            return annotation
-
-
 def field_kind(dotted: str) -> Tuple[str, Tuple[str, ...]]:
     """("choice", options) | ("bool", ()) | ("list", ()) | ("text", ())."""
     import typing
     import typing_extensions
     from typing_extensions import get_args, get_origin
-    core = _core(_field_info(dotted).annotation)
+    core = core_type(dotted)
     # On Python 3.9 typing.Literal and typing_extensions.Literal are different objects.
     if get_origin(core) in (typing.Literal, typing_extensions.Literal):
         return "choice", tuple(get_args(core))
@@ -59,7 +41,7 @@ def field_kind(dotted: str) -> Tuple[str, Tuple[str, ...]]:
 
 
 def field_help(dotted: str) -> str:
-    return _field_info(dotted).description or ""
+    return field_info(dotted).description or ""
 
 
 def current_value(answers: Answers, dotted: str) -> Any:

@@ -428,6 +428,16 @@ def _field_info(path: Tuple[Any, ...]):
     return model.model_fields.get(path[-1])
 
 
+def field_info(dotted: str):
+    """pydantic's FieldInfo of a dotted answers field ("remote.port"), or None."""
+    return _field_info(tuple(dotted.split(".")))
+
+
+def core_type(dotted: str) -> Any:
+    """The field's type without Annotated/Optional (what a form picks its control by)."""
+    return _unwrap(field_info(dotted).annotation)
+
+
 def _allowed(path: Tuple[Any, ...]) -> Optional[str]:
     """What the field at `path` accepts, for the "; allowed: ..." tail of a message."""
     field = _field_info(path)
