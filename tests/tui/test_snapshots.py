@@ -28,6 +28,26 @@ async def settle(pilot):
     await pilot.pause(0.3)
 
 
+async def diagnosed(pilot, timeout: float = 20.0):
+    """Step 9 shown, F5 pressed, and its findings listed (under load a fixed pause is not
+    enough: the pane is built on first visit and the checks run in a worker)."""
+    from screens.step9_troubleshoot import TroubleshootPane
+
+    async def until(predicate):
+        for _ in range(int(timeout / 0.05)):
+            if predicate():
+                return
+            await pilot.pause(0.05)
+        raise AssertionError("the troubleshoot pane did not get there in time")
+
+    panes = lambda: [p for p in pilot.app.screen.query(TroubleshootPane) if p.display]
+    await until(lambda: bool(panes()))
+    await pilot.press("f5")
+    await until(lambda: bool(panes()[0].findings) and not panes()[0].running)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.3)
+
+
 @MODES
 def test_welcome(snap_compare, tmp_path, console):
     """Welcome: host facts (AlmaLinux 9.6, audit 3.1.5, SELinux Enforcing, firewalld running,
@@ -147,12 +167,7 @@ def test_doctor_findings(snap_compare, tmp_path, console):
     was seen; F5 Run checks and a Apply fixes in the footer."""
     app = broken_app(tmp_path, console, start_at=9)
 
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("f5")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.3)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SIZE, run_before=diagnosed)
 
 
 @MODES
@@ -162,10 +177,7 @@ def test_doctor_fix_review(snap_compare, tmp_path, console):
     app = broken_app(tmp_path, console, start_at=9)
 
     async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("f5")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await diagnosed(pilot)
         await pilot.press("a")
         await pilot.pause(0.3)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -207,9 +219,4 @@ def test_delivery_test_result(snap_compare, tmp_path, console):
     run_test = app.session.run_test
     app.session.run_test = lambda **kw: run_test(nonce="0123456789ab", **kw)
 
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("f5")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.3)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SIZE, run_before=diagnosed)
