@@ -28,22 +28,23 @@ async def settle(pilot):
     await pilot.pause(0.3)
 
 
-async def diagnosed(pilot, timeout: float = 20.0):
-    """Step 9 shown, F5 pressed, and its findings listed (under load a fixed pause is not
-    enough: the pane is built on first visit and the checks run in a worker)."""
+async def until(pilot, predicate, timeout: float = 20.0):
+    """Under CI load a fixed pause is not enough: panes are built on first visit and
+    checks run in workers."""
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the screen did not get there in time")
+
+
+async def diagnosed(pilot):
+    """Step 9 shown, F5 pressed, and its findings listed."""
     from screens.step9_troubleshoot import TroubleshootPane
-
-    async def until(predicate):
-        for _ in range(int(timeout / 0.05)):
-            if predicate():
-                return
-            await pilot.pause(0.05)
-        raise AssertionError("the troubleshoot pane did not get there in time")
-
     panes = lambda: [p for p in pilot.app.screen.query(TroubleshootPane) if p.display]
-    await until(lambda: bool(panes()))
+    await until(pilot, lambda: bool(panes()))
     await pilot.press("f5")
-    await until(lambda: bool(panes()[0].findings) and not panes()[0].running)
+    await until(pilot, lambda: bool(panes()[0].findings) and not panes()[0].running)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(0.3)
 
@@ -217,6 +218,20 @@ def test_delivery_test_result(snap_compare, tmp_path, console):
     OK auditd with the systemctl lines it ran, PROBLEM audisp-remote not running."""
     app = sender_app(tmp_path, console, start_at=7)
     run_test = app.session.run_test
-    app.session.run_test = lambda **kw: run_test(nonce="0123456789ab", **kw)
+    finished = []
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=diagnosed)
+    def fixed_tag_test(**kw):
+        try:
+            return run_test(nonce="0123456789ab", **kw)
+        finally:
+            finished.append(True)
+    app.session.run_test = fixed_tag_test
+
+    async def run_before(pilot):
+        from screens.step7_test import DeliveryTestPane
+        await until(pilot, lambda: any(p.display for p in pilot.app.screen.query(DeliveryTestPane)))
+        await pilot.press("f5")
+        await until(pilot, lambda: bool(finished))
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
