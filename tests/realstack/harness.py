@@ -43,15 +43,16 @@ class ScenarioError(AssertionError):
 
 
 def run_scenario(name: str, args: Mapping[str, Any], scratch: Path,
-                 timeout: float = SCENARIO_TIMEOUT) -> Dict[str, Any]:
-    """Run driver.py's scenario in a fresh private namespace and return what it observed.
+                 timeout: float = SCENARIO_TIMEOUT,
+                 driver: str = "tests.realstack.driver") -> Dict[str, Any]:
+    """Run a driver module's scenario in a fresh private namespace and return what it observed.
     Diagnostics (syslog capture, each daemon's output) are printed, so pytest shows them when
     the test fails."""
     scratch.mkdir(parents=True, exist_ok=True)
     (scratch / "args.json").write_text(json.dumps(dict(args)))
     argv = ["unshare", "--mount", "--net", "--uts", "--pid", "--fork", "--kill-child",
             "--mount-proc", "--propagation", "private",
-            sys.executable, "-m", "tests.realstack.driver", name, str(scratch)]
+            sys.executable, "-m", driver, name, str(scratch)]
     env = dict(os.environ, PYTHONPATH=str(REPO), PATH=_sbin_path())
     try:
         done = subprocess.run(argv, cwd=str(REPO), env=env, stdin=subprocess.DEVNULL,
