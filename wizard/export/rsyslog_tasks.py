@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Tuple
 
 from wizard import rsyslog_plan, tls
+from wizard.export.system_tasks import _when, getenforce_task
 from wizard.export.yaml_text import dump
 from wizard.model import Answers
 
-MANAGED = "auditd_wizard_manage_system"
 PORT_VARIABLE = "auditd_wizard_rsyslog_port"
 DROPIN_DIR_VARIABLE = "auditd_wizard_rsyslog_dropin_dir"
 
@@ -108,10 +108,6 @@ def refusal(answers: Answers) -> Optional[str]:
     return None
 
 
-def _when(*conditions: str) -> str:
-    return " and ".join((MANAGED + " | bool",) + conditions)
-
-
 def file_tasks() -> List[Dict[str, object]]:
     # The wizard keeps an existing file's mode and owner, and makes a new one 0644 root:root
     # (a missing directory 0755), so mode and owner are given only for what is not there yet.
@@ -169,11 +165,7 @@ def selinux_tasks() -> List[Dict[str, object]]:
                 " | map('regex_replace', '\\s.*$', '') | list" % (register, PORT_VARIABLE))
     enabled = "auditd_wizard_getenforce.stdout != 'Disabled'"
     return [
-        {"name": "Ask whether SELinux is enabled",
-         "ansible.builtin.command": {"argv": ["getenforce"]},
-         "register": "auditd_wizard_getenforce",
-         "changed_when": False, "check_mode": False,
-         "when": _when("auditd_wizard_manage_selinux | bool")},
+        getenforce_task(),
         {"name": "List the SELinux port labels",
          "ansible.builtin.command": {"argv": "{{ ['semanage', 'port'] + item }}"},
          "loop": [["-l"], ["-l", "-C"]],

@@ -57,15 +57,20 @@ def package_tasks(plan: ExportPlan) -> List[Dict[str, object]]:
              "when": _when()}]
 
 
+def getenforce_task() -> Dict[str, object]:
+    """Registers auditd_wizard_getenforce, which the SELinux tasks of both methods test."""
+    return {"name": "Ask whether SELinux is enabled",
+            "ansible.builtin.command": {"argv": ["getenforce"]},
+            "register": "auditd_wizard_getenforce",
+            "changed_when": False, "check_mode": False,
+            "when": _when("auditd_wizard_manage_selinux | bool")}
+
+
 def selinux_tasks() -> List[Dict[str, object]]:
     labelled = ("auditd_wizard_port_labels.stdout_lines | select('match', auditd_wizard_port_label_line)"
                 " | select('search', '[ ,]' ~ item ~ '(,|$)')")
     return [
-        {"name": "Ask whether SELinux is enabled",
-         "ansible.builtin.command": {"argv": ["getenforce"]},
-         "register": "auditd_wizard_getenforce",
-         "changed_when": False, "check_mode": False,
-         "when": _when("auditd_wizard_manage_selinux | bool")},
+        getenforce_task(),
         {"name": "List the SELinux port labels",
          "ansible.builtin.command": {"argv": ["semanage", "port", "-l"]},
          "register": "auditd_wizard_port_labels",
