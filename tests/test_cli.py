@@ -172,3 +172,30 @@ def test_hostile_values_never_traceback_nor_write(tmp_path_factory, capsys, fiel
         assert snapshot(root) == before
     else:
         assert code == 0, err
+
+
+def _subparsers(parser):
+    import argparse
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices
+    return {}
+
+
+def test_every_command_names_a_handler_that_exists():
+    import importlib
+    parser = build_parser()
+    handlers = [parser.get_default("handler")] + [p.get_default("handler")
+                                                  for p in _subparsers(parser).values()]
+    for handler in handlers:
+        module, function = handler.split(":")
+        assert callable(getattr(importlib.import_module(f"wizard.cli.{module}"), function)), handler
+
+
+def test_building_the_parser_loads_no_command_module():
+    code = ("import sys; from wizard.cli import build_parser; build_parser().parse_args(['plan', "
+            "'--answers', 'x']); loaded = [m for m in sys.modules if m.startswith(('wizard.', "
+            "'pydantic', 'textual', 'backends'))]; print(sorted(loaded))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['wizard.cli', 'wizard.cli.main', 'wizard.cli.parser', 'wizard.errors']"

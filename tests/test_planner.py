@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.commands import render_plan
+from wizard.cli.plan import render_plan
 from wizard.sandbox import make_demo_root
 from wizard.session import Session
 

@@ -3,7 +3,7 @@ audit-facts.md says, not what the popular guide says. Rows 13-17 are tested with
 method, the test step and the doctor."""
 import pytest
 
-from wizard.commands import render_plan
+from wizard.cli.plan import render_plan
 from wizard.sandbox import make_demo_root
 from wizard.session import Session
 

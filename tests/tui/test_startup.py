@@ -96,7 +96,7 @@ def test_an_error_while_opening_ends_the_app_and_keeps_its_exit_code():
 
 def test_bad_answers_file_from_the_command_line_prints_the_field_and_exits_2(
         tmp_path, capsys, monkeypatch):
-    """The whole path: cli -> commands.tui -> the App's worker -> message after the App ends."""
+    """The whole path: cli -> wizard.cli.tui -> the App's worker -> message after the App ends."""
     monkeypatch.setattr(App, "run", partialmethod(App.run, headless=True, size=SIZE))
     root = new_root(tmp_path)
     bad = tmp_path / "bad.toml"

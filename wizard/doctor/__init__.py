@@ -3,4 +3,4 @@ Finding (ok / warning / problem / skipped) with its evidence, a plain-words expl
 where the wizard can, a fix planned as Changes and applied through a Transaction.
 
 The engine is in wizard.doctor.engine; this package file stays empty so that building the
-command line (wizard.doctor.cli) does not load the checks on every start."""
+command line (wizard.cli) does not load the checks on every start."""

@@ -2,24 +2,10 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
+from wizard.cli.common import open_session, print_event, resolve_root
 from wizard.doctor.render import as_json, as_text
 from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, UserError
-
-
-def add_parser(sub, add_root) -> None:
-    p = sub.add_parser("doctor", help="check forwarding end to end and explain what is wrong "
-                                      "(exit 3 when a problem is found)")
-    add_root(p)
-    p.add_argument("--json", action="store_true", help="print the findings as JSON")
-    p.add_argument("--role", choices=("sender", "receiver"),
-                   help="check this end (default: what the files say this host is)")
-    p.add_argument("--answers", metavar="FILE",
-                   help="values the fixes may use (e.g. remote.server when it is empty)")
-    p.add_argument("--fix", action="store_true",
-                   help="apply the fixes of the problems and warnings found, as one transaction")
-    p.add_argument("--yes", action="store_true", help="with --fix: do not ask")
 
 
 def _progress(index: int, total: int, name: str) -> None:
@@ -29,9 +15,8 @@ def _progress(index: int, total: int, name: str) -> None:
         print("\r" + " " * 40 + "\r", end="", file=sys.stderr, flush=True)
 
 
-def run(root: str, args) -> int:
-    from wizard.commands import _print_event, open_session
-    session = open_session(root, args.answers)
+def doctor(args) -> int:
+    session = open_session(resolve_root(args.root), args.answers)
     role = args.role or session.diagnostic_role()
     findings = session.diagnose(on_progress=None if args.json else _progress, role=role)
     sys.stdout.write(as_json(findings, role) if args.json else as_text(findings, verbose=False))
@@ -49,9 +34,9 @@ def run(root: str, args) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserError("not fixed: confirm with --yes when not running on a terminal", EXIT_USAGE)
-        if input(f"Apply these fixes? [y/N] ").strip().lower() not in ("y", "yes"):
+        if input("Apply these fixes? [y/N] ").strip().lower() not in ("y", "yes"):
             return EXIT_PROBLEM if problems else EXIT_OK
-    result = session.apply_fixes(chosen, on_event=_print_event)
+    result = session.apply_fixes(chosen, on_event=print_event)
     if not result.ok:
         print(f"Failed: {result.error}; everything was restored.", file=sys.stderr)
         return EXIT_FAILED

@@ -1,0 +1,63 @@
+"""What the command handlers share: the root they act on, the session, the plan, progress
+lines. Handlers return an exit code or raise UserError (wizard.errors); wizard.cli.main prints it."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+from wizard.errors import EXIT_REFUSED, EXIT_USAGE, UserError
+
+
+def resolve_root(root: Optional[str]) -> str:
+    """A sandbox given with --root, or this host when it is a supported EL host and we are root."""
+    if root:
+        path = Path(root)
+        if not (path / ".sandbox" / "state.json").is_file():
+            raise UserError(f"--root {root}: not a sandbox root (no .sandbox/state.json); "
+                            f"create one with `auditd-wizard demo-root {root}`", EXIT_REFUSED)
+        return str(path.resolve())
+    release = Path("/etc/os-release")
+    text = release.read_text(errors="replace") if release.exists() else ""
+    is_el = any(word in text for word in ('ID_LIKE="rhel', "ID_LIKE=rhel", 'ID="rhel"', "ID=rhel",
+                                           'ID_LIKE="centos rhel', 'ID_LIKE="fedora'))
+    if not is_el or os.geteuid() != 0:
+        why = "this machine is not an AlmaLinux/RHEL-family host" if not is_el else "you are not root"
+        raise UserError(f"{why}; try it on a sandbox: `auditd-wizard --demo`, or "
+                        "`auditd-wizard demo-root DIR` and then `--root DIR`", EXIT_REFUSED)
+    return "/"
+
+
+def root_option(root: str) -> str:
+    """The `--root DIR` to repeat in advice printed for a sandbox ('' on a real host)."""
+    return f" --root {root}" if root != "/" else ""
+
+
+def open_session(root: str, answers_path: Optional[str] = None):
+    # Imported here, not at the top: the TUI calls this in its worker after the first frame is
+    # drawn, so the session (pydantic, the planner) loads while the user already sees the screen.
+    from backends.transaction import LockedError
+    from wizard.answers import AnswersError
+    from wizard.facts import UnsupportedHost
+    from wizard.session import Session
+    try:
+        return Session.open(root, answers_path)
+    except AnswersError as error:
+        raise UserError([f"{answers_path}: {m}" for m in error.messages], EXIT_USAGE)
+    except (UnsupportedHost, LockedError) as error:
+        raise UserError(str(error), EXIT_REFUSED)
+
+
+def plan_or_fail(session):
+    from wizard.security_plan import PlanError
+    try:
+        return session.plan()
+    except PlanError as error:
+        raise UserError(str(error), EXIT_USAGE)
+
+
+def print_event(event) -> None:
+    """A transaction's progress, on standard error."""
+    print(f"[{event.index + 1 if event.index is not None else '-'}/{event.total}] {event.text}",
+          file=sys.stderr)
