@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Optional
 
-from wizard.app import run_app
+from wizard import app
 from wizard.cli.common import open_session, resolve_root
 from wizard.cli.demo import new_demo_root
 from wizard.errors import EXIT_USAGE, UserError
@@ -33,4 +33,4 @@ def _run(args, start_at: Optional[str]) -> int:
             step = step_from_name(start_at).number
         except ValueError as error:
             raise UserError(f"--start-at: {error}", EXIT_USAGE)
-    return run_app(lambda: open_session(root, args.answers), start_at=step, ascii_mode=args.ascii)
+    return app.run_app(lambda: open_session(root, args.answers), start_at=step, ascii_mode=args.ascii)
