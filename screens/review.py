@@ -33,7 +33,7 @@ class Applied(Message):
 
 def plan_text(session, colour: bool):
     """The whole plan as one Text, grouped by step; or the reason there is none."""
-    from wizard.security_plan import PlanError
+    from wizard.plan.errors import PlanError
     try:
         plan = session.plan()
     except PlanError as error:

@@ -159,7 +159,7 @@ class StepPane(VerticalScroll):
 
     # ------------------------------------------------------------------ preview
     def preview_text(self):
-        from wizard.security_plan import PlanError
+        from wizard.plan.errors import PlanError
         problems = self.session.problems()
         if problems:
             field = problems[0].split(":", 1)[0]

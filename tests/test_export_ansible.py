@@ -309,11 +309,11 @@ def test_rsyslog_semanage_firewall_and_handler_shapes(tools, exported):
 @pytest.mark.parametrize("security", [{"encryption": "none"}, {"encryption": "tls", "tls_driver": "gtls"},
                                       {"encryption": "tls", "tls_driver": "ossl"}])
 def test_rsyslog_dropin_takes_the_per_host_values_from_variables(role, security):
-    from wizard import rsyslog_plan
+    from wizard.plan.methods import rsyslog_dropins
     from wizard.export import rsyslog_tasks
     data = parse_answers(answers(role, method="rsyslog", security=dict(security, **RECEIVER_PEERS)))
     name, template = rsyslog_tasks.dropin_template(data)
-    planned = (rsyslog_plan.sender_dropin if role == "sender" else rsyslog_plan.receiver_dropin)(data)
+    planned = (rsyslog_dropins.sender_dropin if role == "sender" else rsyslog_dropins.receiver_dropin)(data)
     assert "{{ auditd_wizard_rsyslog_port }}" in template and "@@" not in template
     assert ("{{ auditd_wizard_remote_server }}" in template) == (role == "sender")
     tls = security["encryption"] == "tls"

@@ -16,7 +16,8 @@ from tests.realstack.conftest import pki, realstack  # noqa: F401 (fixtures)
 from tests.realstack.native_setup import SENDER_HOSTNAME
 from tests.realstack.prereqs import find_program
 from tests.realstack.rsyslog_planned_setup import run_planned_tls
-from wizard import rsyslog_plan, tls
+from wizard import tls
+from wizard.plan.methods import rsyslog_dropins
 from wizard.model import Answers
 from wizard.rsyslog_check import check_dropin
 
@@ -61,13 +62,13 @@ def test_rsyslogd_accepts_every_planned_dropin(pki, role, driver):
         "security": {"encryption": "tls", "tls_driver": driver, "ca_file": str(pki / "ca.pem"),
                      "cert_file": str(pki / "server.pem"), "key_file": str(pki / "server-key.pem"),
                      "peer_names": ["sender01.e2e.test", "*.e2e.test"]}})
-    text = rsyslog_plan.sender_dropin(answers) if role == "sender" else rsyslog_plan.receiver_dropin(answers)
+    text = rsyslog_dropins.sender_dropin(answers) if role == "sender" else rsyslog_dropins.receiver_dropin(answers)
     result = check_dropin(text, ShRunner())
     assert result.ok, result.output
 
 
 def test_rsyslogd_check_rejects_a_broken_dropin(pki):
-    broken = rsyslog_plan.receiver_dropin(Answers.model_validate({
+    broken = rsyslog_dropins.receiver_dropin(Answers.model_validate({
         "role": "receiver", "method": "rsyslog", "security": {
             "encryption": "tls", "ca_file": str(pki / "ca.pem"), "cert_file": str(pki / "server.pem"),
             "key_file": str(pki / "server-key.pem"), "peer_names": ["a.e2e.test"]}}))
@@ -105,4 +106,4 @@ def test_lab_ca_makes_certificates_rsyslog_accepts(tmp_path):
         assert verify.returncode == 0, verify.stdout + verify.stderr
         assert tls.certificate_names(cert.read_bytes()) == [name]
     assert oct(os.stat(str(d / "key.pem")).st_mode & 0o777) == "0o600"
-    assert check_dropin(rsyslog_plan.receiver_dropin(answers), ShRunner()).ok
+    assert check_dropin(rsyslog_dropins.receiver_dropin(answers), ShRunner()).ok

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from wizard.security_plan import PlanError
+from wizard.plan.errors import PlanError
 from wizard.session import Session
 from wizard.tls import LAB_NOTICE, certificate_names, name_matches
 from tests.security_helpers import (CERT_ALMA9, CERT_LOGS, OSES, all_notes, kinds, open_session,

@@ -9,7 +9,7 @@ import pytest
 from backends.changes import FileAttributes, RunCommand
 from wizard.facts import Layout
 from wizard.kerberos import default_realm
-from wizard.security_plan import PlanError
+from wizard.plan.errors import PlanError
 from wizard.session import Session
 from tests.security_helpers import OSES, FQDN, all_notes, kinds, open_session, put_file, writes
 

@@ -16,6 +16,7 @@ from typing import List, Optional
 from backends.changes import Change, FileAttributes, RunCommand
 
 DEFAULT_SERVICE = "auditd"
+KRB5_CONF = "/etc/krb5.conf"
 KEYTAB_MODE = 0o400
 
 

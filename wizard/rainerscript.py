@@ -2,7 +2,7 @@
 (`global(...)`, `module(...)`, `input(...)`, `action(...)`, `template(...)`, `ruleset(...)`)
 with their parameters, and the `if ... then { }` / `ruleset() { }` block each one sits in.
 
-Enough to read back what wizard/rsyslog_plan.py writes and to recognise forwarding and
+Enough to read back what wizard/plan/methods/rsyslog_dropins.py writes and to recognise forwarding and
 listening in other files; it never raises on text it does not understand (legacy `$ModLoad`
 lines and selectors are skipped). Parameter names are case-insensitive in rsyslog, so they
 are lowercased here; values keep their case.

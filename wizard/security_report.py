@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from wizard import compliance, kerberos, rsyslog_plan, tls
+from wizard import compliance, kerberos, tls
 from wizard.kerberos import Finding, Principal
-from wizard.security_plan import KRB5_CONF, stat_paths, tls_psk_refusal
+from wizard.kerberos import KRB5_CONF
+from wizard.plan.methods import rsyslog_dropins
+from wizard.plan.methods.native import tls_psk_refusal
+from wizard.plan.security import stat_paths
 
 
 @dataclass
@@ -94,8 +97,8 @@ def dropin_checks(host, facts, answers) -> List[Finding]:
         return []
     if answers.role == "sender" and not answers.remote.server:
         return []   # unfinished answers: nothing to check yet
-    text = (rsyslog_plan.sender_dropin(answers) if answers.role == "sender"
-            else rsyslog_plan.receiver_dropin(answers))
+    text = (rsyslog_dropins.sender_dropin(answers) if answers.role == "sender"
+            else rsyslog_dropins.receiver_dropin(answers))
     result = check_dropin(text, host.runner)
     return [Finding("ok" if result.ok else "error", "rsyslogd -N1", result.summary)]
 

@@ -13,10 +13,10 @@ from wizard.facts import HostFacts, gather_facts
 from pydantic import ValidationError
 
 from wizard.model import SECTIONS, Answers, field_error, validate_answers
-from wizard.security_plan import PlanError
+from wizard.plan.errors import PlanError
 
 if TYPE_CHECKING:   # the planner, probe and doctor load when first used, not to open a Session
-    from wizard.planner import Plan, PreviewItem
+    from wizard.plan.core import Plan, PreviewItem
     from wizard.probe import SystemState
 
 
@@ -119,7 +119,7 @@ class Session:
         return self._state
 
     def current_files(self) -> Dict[str, Optional[str]]:
-        from wizard.security_plan import planning_paths
+        from wizard.plan.security import planning_paths
         paths = self.facts.layout.config_files() + planning_paths(self.facts.layout)
         return {path: self._host.read_text(path) for path in paths}
 
@@ -130,7 +130,7 @@ class Session:
             raise PlanError(problems[0])
         if self._plan is None:
             from wizard.packaged import packaged_defaults
-            from wizard.planner import plan as make_plan
+            from wizard.plan.core import plan as make_plan
             from wizard.security_report import read_file_stats
             state = self.system_state()
             state.file_stats = read_file_stats(self._host, self.answers, self.facts)
@@ -147,7 +147,7 @@ class Session:
 
     def step_preview(self, step: int) -> List[PreviewItem]:
         """This step's file diffs, the exact commands it will run, then its notes."""
-        from wizard.planner import PreviewItem
+        from wizard.plan.core import PreviewItem
         step_plan = self.plan().steps[step]
         commands = [PreviewItem(c.describe(self._host), "command", c.preview(self._host))
                     for c in step_plan.commands]
@@ -187,7 +187,7 @@ class Session:
         """What a past transaction changed: file diffs from its backups, and its commands
         (for the History screen)."""
         import difflib
-        from wizard.planner import PreviewItem
+        from wizard.plan.core import PreviewItem
         record = self.transaction(tx_id)
         items: List[PreviewItem] = []
         for change, before in zip(record.changes, record.before):
@@ -250,7 +250,7 @@ class Session:
 
     def fix_preview(self, findings) -> List[PreviewItem]:
         """What applying the fixes of `findings` would do: diffs and commands."""
-        from wizard.planner import PreviewItem
+        from wizard.plan.core import PreviewItem
         return [PreviewItem(c.describe(self._host), "diff" if getattr(c, "content", None) is not None
                             else "command", c.preview(self._host)) for c in self.fix_changes(findings)]
 

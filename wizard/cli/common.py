@@ -50,7 +50,7 @@ def open_session(root: str, answers_path: Optional[str] = None):
 
 
 def plan_or_fail(session):
-    from wizard.security_plan import PlanError
+    from wizard.plan.errors import PlanError
     try:
         return session.plan()
     except PlanError as error:

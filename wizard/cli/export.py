@@ -9,7 +9,7 @@ from wizard.answers import AnswersError, load_answers
 from wizard.errors import EXIT_OK, EXIT_USAGE, UserError
 from wizard.export import ExportError, export_ansible
 from wizard.receiver_answers import ReceiverAnswersError, primary_address, receiver_answers_text
-from wizard.security_plan import PlanError
+from wizard.plan.errors import PlanError
 
 
 def _load(path: str):

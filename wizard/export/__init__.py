@@ -15,7 +15,7 @@ class ExportError(Exception):
 def export_ansible(answers: Answers, directory: Union[str, Path],
                    facts: Optional[HostFacts] = None) -> List[Path]:
     """Write a ready-to-run playbook for `answers` into `directory`; returns the files written.
-    Raises ExportError for what the export does not cover, and wizard.security_plan.PlanError
+    Raises ExportError for what the export does not cover, and wizard.plan.errors.PlanError
     when the answers cannot be planned."""
     from wizard.export.playbook import write_playbook
     return write_playbook(answers, Path(directory), facts)

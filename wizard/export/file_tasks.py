@@ -3,7 +3,7 @@ edits with the rules of wizard/conf.py so the result is byte for byte the wizard
 
 * a key with an active line: the LAST active line is rewritten (lineinfile replaces the last
   line its regexp matches), unless it already holds the value (compared case-insensitively,
-  as wizard.drafts does);
+  as wizard.plan.drafts does);
 * else the FIRST commented template (`#key =`, `##key = 60`) becomes the setting
   (lineinfile `firstmatch`);
 * else the line goes after the last active line of the file (`insertafter`), or at the end;

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from wizard import rsyslog_plan
+from wizard.plan.methods import rsyslog_dropins
 from wizard.answers import dump_answers
 from wizard.export import file_tasks, rsyslog_tasks, system_tasks
 from wizard.export.recording import ExportPlan, export_facts, record_for_export
@@ -27,7 +27,7 @@ def _native(answers: Answers) -> bool:
 
 def _whole_files(answers: Answers, plan: ExportPlan) -> List[Dict[str, object]]:
     """Files written whole other than the rsyslog drop-ins (those have tasks of their own)."""
-    dropins = () if _native(answers) else rsyslog_plan.dropin_paths(export_facts().layout)
+    dropins = () if _native(answers) else rsyslog_dropins.dropin_paths(export_facts().layout)
     return [entry for entry in file_tasks.whole_file_entries(plan.files) if entry["path"] not in dropins]
 
 

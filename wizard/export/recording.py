@@ -2,7 +2,7 @@
 
 The export must give the same files as the wizard's own apply on every target, whatever the
 target's files hold, so it cannot ship the finished text of one host. Instead it runs the
-planner's step functions with a Drafts that records each `key = value` the planner sets (and
+planner's steps (wizard.plan.core.run_steps) with a Drafts that records each `key = value` the planner sets (and
 each key it removes) in order; the playbook replays those edits on the target with the same
 rules as wizard.conf. Commands come from the same run, planned against an empty system so that
 every package, label and rule appears (the playbook checks each one on the target).
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from backends.changes import Change, InstallPackages
-from wizard import planner
-from wizard.drafts import Drafts
 from wizard.facts import HostFacts, Layout
 from wizard.model import Answers
 from wizard.packaged import packaged_defaults
+from wizard.plan.core import PlanContext, run_steps
+from wizard.plan.drafts import Drafts
 from wizard.probe import SystemState
 
 # The fleet the export is for: EL8.10/9.4+/10 share this layout (paths, keys). The playbook
@@ -99,11 +99,10 @@ def record(answers: Answers, facts: Optional[HostFacts] = None,
     record_for_export)."""
     facts = facts or export_facts()
     defaults = packaged_defaults(facts)
-    ctx = planner.PlanContext(answers, facts, empty_state(answers),
+    ctx = PlanContext(answers, facts, empty_state(answers),
                               defaults if files is None else files, defaults)
     ctx.drafts = RecordingDrafts(ctx.files, defaults)
-    for function in planner.STEP_FUNCTIONS:
-        function(ctx)
+    run_steps(ctx)
     packages = list(ctx.packages)
     return ExportPlan(files=list(ctx.drafts.recorded.values()), packages=packages,
                       commands=list(ctx.commands))

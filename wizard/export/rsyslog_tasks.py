@@ -2,7 +2,7 @@
 (written whole, as the wizard writes them), the TLS key's mode, the SELinux port type for
 rsyslogd, rsyslog started, and a handler that restarts rsyslog when a drop-in changed.
 
-The drop-in text is the planner's own (wizard.rsyslog_plan), with the per-host values (the
+The drop-in text is the planner's own (wizard.plan.methods.rsyslog_dropins), with the per-host values (the
 target server and port, the permitted peers, the certificate paths) turned into variables:
 the planner renders the text once with marker values, the markers become Jinja expressions,
 and the export checks that putting the answers' values back gives the planner's text exactly.
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from wizard import rsyslog_plan, tls
+from wizard import tls
+from wizard.plan.methods import rsyslog_dropins
+from wizard.plan.methods.rsyslog import RSYSLOG_PORT_TYPES
 from wizard.export.system_tasks import _when, getenforce_task
 from wizard.export.yaml_text import dump
 from wizard.model import Answers
@@ -43,7 +45,7 @@ def _substitutions(answers: Answers) -> List[Tuple[str, str, str]]:
     s, sender = answers.security, answers.role == "sender"
     if sender:
         peers = ("{{ (auditd_wizard_tls_peer_names or [auditd_wizard_remote_server]) | join(',') }}",
-                 ",".join(rsyslog_plan.sender_peer_names(answers)))
+                 ",".join(rsyslog_dropins.sender_peer_names(answers)))
     else:   # the planner quotes each name: PermittedPeer=["a", "b"]
         peers = ("{{ auditd_wizard_tls_peer_names | join('\", \"') }}", '", "'.join(s.peer_names))
     return [("\"%d\"" % _PORT, "\"{{ %s }}\"" % PORT_VARIABLE, "\"%d\"" % answers.rsyslog.port),
@@ -60,8 +62,8 @@ def dropin_template(answers: Answers) -> Tuple[str, str]:
     """(file name, text with Jinja for the per-host values). Falls back to the planner's text
     as it is when the markers cannot be placed exactly."""
     sender = answers.role == "sender"
-    render = rsyslog_plan.sender_dropin if sender else rsyslog_plan.receiver_dropin
-    name = rsyslog_plan.SENDER_DROPIN if sender else rsyslog_plan.RECEIVER_DROPIN
+    render = rsyslog_dropins.sender_dropin if sender else rsyslog_dropins.receiver_dropin
+    name = rsyslog_dropins.SENDER_DROPIN if sender else rsyslog_dropins.RECEIVER_DROPIN
     wanted = render(answers)
     try:
         marked = render(_marked(answers))
@@ -95,7 +97,7 @@ def role_vars(answers: Answers, layout) -> Dict[str, object]:
     }
     if answers.selinux.manage:
         values["auditd_wizard_rsyslog_port_type"] = wanted_port_type(answers)
-        values["auditd_wizard_rsyslog_port_types"] = list(rsyslog_plan.RSYSLOG_PORT_TYPES)
+        values["auditd_wizard_rsyslog_port_types"] = list(RSYSLOG_PORT_TYPES)
     return values
 
 

@@ -1,20 +1,25 @@
-"""Step 8: encryption of the forwarded records, and access control.
+"""The audisp-remote method: auditd's own protocol. The sender runs audisp-remote as an audit
+plugin (au-remote.conf, audisp-remote.conf); the receiver's auditd listens (tcp_listen_port).
+Encryption is Kerberos (`transport = KRB5`), TLS-PSK only where audit >= 4.2.
 
-Native method: Kerberos (`transport = KRB5`, `format = managed`) on both ends; TLS-PSK only
-where audit >= 4.2. rsyslog method: the drop-ins carry TLS (wizard.rsyslog_plan); this step
-checks the key files and can make a lab CA.
-seed-errors #8/#16: `format = encrypted` does not exist; audisp-remote has no TLS before 4.2;
-keytabs must be root-owned, mode exactly 0400.
+seed-errors #5-#12, #16: the file names, `type = always`, `format = managed`, no
+auditd_network_connect boolean, the receiver opens its port, keytabs root-owned 0400.
 """
 from __future__ import annotations
 
+import shlex
 from typing import List
 
-KRB5_CONF = "/etc/krb5.conf"
+from wizard import kerberos
+from wizard.conf import KeyValueFile
+from wizard.plan.errors import PlanError
+
+NAME = "audisp-remote"
+AUDIT_PORT = 60
 
 
-class PlanError(Exception):
-    """The answers ask for something this host cannot do; the message says why and what instead."""
+def planning_paths(layout) -> List[str]:
+    return []
 
 
 def tls_psk_refusal(facts) -> str:
@@ -24,46 +29,88 @@ def tls_psk_refusal(facts) -> str:
             % facts.audit_version)
 
 
-def planning_paths(layout) -> List[str]:
-    """Text files this step and the rsyslog method read besides the audit files."""
-    from wizard import rsyslog_plan
-    return rsyslog_plan.dropin_paths(layout) + [KRB5_CONF]
+# ---------------------------------------------------------------- step 1
+def install(ctx) -> None:
+    if ctx.sender:
+        ctx.need_package(1, "audispd-plugins")   # seed-errors #1: audisp-remote ships here, not in audit-libs
 
 
-def stat_paths(answers, layout) -> List[str]:
-    """Files whose mode and owner the plan compares (keytabs, TLS keys, lab CA)."""
-    from wizard import kerberos
-    s = answers.security
-    return [layout.client_keytab, kerberos.receiver_keytab(answers, layout),
-            s.ca_file, s.cert_file, s.key_file]
+# ---------------------------------------------------------------- step 3
+def plugin(ctx) -> None:
+    # seed-errors #5/#6: plugins.d/au-remote.conf, `type = always` (builtin is obsolete)
+    ctx.drafts.set_keys(3, ctx.layout.au_remote_conf, {
+        "active": "yes", "direction": "out", "path": ctx.layout.audisp_remote_bin,
+        "type": "always", "format": "string"})
 
 
-def step_security(ctx) -> None:
-    from wizard import rsyslog_plan
+# ---------------------------------------------------------------- step 4
+def remote(ctx) -> None:
+    r = ctx.answers.remote
+    values = {"remote_server": r.server, "port": str(r.port), "mode": r.mode,
+              "queue_depth": str(r.queue_depth), "format": "managed",   # seed-errors #8
+              "network_failure_action": r.network_failure_action,       # seed-errors #9
+              "heartbeat_timeout": str(r.heartbeat_timeout)}
+    if r.mode == "forward":
+        values["queue_file"] = r.queue_file
+        # Observed on audit 3.0.9: the queue file is allocated up front, about 12 KiB a slot.
+        ctx.note(4, f"mode = forward keeps unsent events in {r.queue_file}; audisp-remote "
+                    f"allocates it up front: about {r.queue_depth * 12 // 1024} MiB for "
+                    f"queue_depth = {r.queue_depth}.")
+    current = ctx.drafts.get(ctx.layout.audisp_remote_conf)
+    has_local_port = KeyValueFile.parse(current.text).get("local_port") is not None
+    if r.local_port:
+        values["local_port"] = str(r.local_port)
+    elif has_local_port:
+        values["local_port"] = "any"
+    ctx.drafts.set_keys(4, ctx.layout.audisp_remote_conf, values)
+
+
+# ---------------------------------------------------------------- step 5
+def selinux_firewall(ctx) -> None:
+    a = ctx.answers
+    # seed-errors #10: no auditd_network_connect boolean; audit_port_t is tcp/60 only
+    if ctx.sender:
+        if a.remote.port != AUDIT_PORT:
+            ctx.selinux_port(5, a.remote.port)
+        if 0 < a.remote.local_port < 1024 and a.remote.local_port != AUDIT_PORT:
+            ctx.selinux_port(5, a.remote.local_port)
+        # seed-errors #11: outbound traffic is not blocked; the receiver opens the port
+        ctx.note(5, "No firewall change on a sender: outgoing connections are allowed by "
+                    "default; the receiver opens its port.")
+    else:
+        if a.receiver.listen_port != AUDIT_PORT:
+            ctx.selinux_port(5, a.receiver.listen_port)
+        ctx.firewall_port(5, a.receiver.listen_port)
+
+
+# ---------------------------------------------------------------- step 6
+def receiver(ctx) -> None:
+    r = ctx.answers.receiver
+    # seed-errors #12: local_events alone does not listen
+    values = {"tcp_listen_port": str(r.listen_port), "tcp_listen_queue": str(r.listen_queue),
+              "tcp_max_per_addr": str(r.max_per_addr), "tcp_client_max_idle": str(r.client_max_idle),
+              "local_events": "yes" if r.local_events else "no"}
+    remove = ()
+    if r.client_ports:
+        values["tcp_client_ports"] = r.client_ports
+    else:
+        remove = ("tcp_client_ports",)
+    ctx.drafts.set_keys(6, ctx.layout.auditd_conf, values, remove=remove)
+
+
+# ---------------------------------------------------------------- step 8
+def security(ctx) -> None:
     enc = ctx.answers.security.encryption
-    if enc == "none":
-        ctx.note(8, "Records travel in plain text. Choose Kerberos (native method) or TLS "
-                    "(rsyslog method) to encrypt them.")
-    elif not ctx.native:
-        if enc != "tls":
-            raise PlanError("security.encryption: the rsyslog method encrypts with TLS; "
-                            "allowed: none, tls")
-        _rsyslog_tls(ctx)
-    elif enc == "tls":
+    if enc == "tls":
         _tls_psk(ctx)
-    else:
+    elif enc == "kerberos":
         _kerberos(ctx)
-    if ctx.native:
-        _access_control(ctx)
-    else:
-        rsyslog_plan.restart(ctx)
+    _access_control(ctx)
 
 
-# ---------------------------------------------------------------- native: Kerberos
 def _kerberos(ctx) -> None:
-    from wizard import kerberos
     a, layout = ctx.answers, ctx.layout
-    realm = kerberos.default_realm(ctx.files.get(KRB5_CONF))
+    realm = kerberos.default_realm(ctx.files.get(kerberos.KRB5_CONF))
     if realm is None:
         ctx.note(8, "No default_realm in /etc/krb5.conf [libdefaults]: audisp-remote and auditd "
                     "use the default realm, so set it (or join the realm with ipa-client-install "
@@ -93,7 +140,6 @@ def _kerberos(ctx) -> None:
 
 
 def _keytab(ctx, keytab: str, who: str, name: str) -> None:
-    from wizard import kerberos
     stat = ctx.state.file_stats.get(keytab)
     for finding in kerberos.keytab_findings(keytab, stat, who):
         if finding.level != "ok":
@@ -106,7 +152,7 @@ def _keytab(ctx, keytab: str, who: str, name: str) -> None:
     commands = kerberos.kadmin_commands(ctx.answers, name, keytab)
     if not ctx.answers.security.run_kadmin:
         ctx.note(8, "Create the key (on a host with kadmin rights, or set security.run_kadmin):\n"
-                 + "\n".join("  " + _shell(argv) for argv in commands))
+                 + "\n".join("  " + " ".join(shlex.quote(a) for a in argv) for argv in commands))
         return
     s = ctx.answers.security
     if not (s.kadmin_principal and s.kadmin_keytab):
@@ -116,13 +162,8 @@ def _keytab(ctx, keytab: str, who: str, name: str) -> None:
     ctx.commands.extend(kerberos.kadmin_changes(ctx.answers, name, keytab))
 
 
-def _shell(argv: List[str]) -> str:
-    import shlex
-    return " ".join(shlex.quote(a) for a in argv)
-
-
-# ---------------------------------------------------------------- native: TLS-PSK (audit >= 4.2)
 def _tls_psk(ctx) -> None:
+    """TLS-PSK (audit >= 4.2)."""
     if not ctx.layout.supports_tls_psk:
         raise PlanError(tls_psk_refusal(ctx.facts))
     path = ctx.layout.audisp_remote_conf if ctx.sender else ctx.layout.auditd_conf
@@ -131,32 +172,6 @@ def _tls_psk(ctx) -> None:
                 "pre-shared key on both ends (tls_psk_file, see auditd.conf(5)).")
 
 
-# ---------------------------------------------------------------- rsyslog: TLS files
-def _rsyslog_tls(ctx) -> None:
-    from wizard import tls
-    s = ctx.answers.security
-    if s.lab_certificates and not ctx.sender:
-        if ctx.state.file_stats.get(s.ca_file) is None:
-            for path, text in tls.lab_files(ctx.answers, ctx.facts.fqdn):
-                ctx.drafts.replace(8, path, text, mode=0o644)
-            ctx.commands.extend(tls.lab_changes(ctx.answers, ctx.facts.fqdn))
-            ctx.note(8, "%s: a lab CA and certificates for this host and each permitted sender "
-                        "are made under %s; copy them to the senders."
-                     % (tls.LAB_NOTICE, tls.lab_dir(ctx.answers)))
-        return
-    if s.lab_certificates:
-        ctx.note(8, "%s: copy ca.pem, <this host>.pem and <this host>-key.pem from the "
-                    "receiver's %s to %s, %s and %s." % (tls.LAB_NOTICE, tls.lab_dir(ctx.answers),
-                                                         s.ca_file, s.cert_file, s.key_file))
-    fix = tls.key_fix(s.key_file, ctx.state.file_stats.get(s.key_file))
-    if fix is not None:
-        ctx.commands.append(fix)
-    for path in (s.ca_file, s.cert_file, s.key_file):
-        if ctx.state.file_stats.get(path) is None:
-            ctx.note(8, "%s does not exist yet: rsyslog cannot start TLS without it." % path)
-
-
-# ---------------------------------------------------------------- access control (native)
 def _access_control(ctx) -> None:
     a = ctx.answers
     if ctx.sender:
@@ -178,3 +193,8 @@ def _access_control(ctx) -> None:
         ctx.note(8, "Warning: tcp_max_per_addr = 1 with tcp_client_max_idle = 0: a sender that "
                     "reboots without closing its connection is refused (op=dup) until the old one "
                     "goes away; set receiver.client_max_idle (like 600) or max_per_addr = 2.")
+
+
+# ---------------------------------------------------------------- last
+def restart(ctx) -> None:
+    """auditd's restart (wizard.plan.auditd) covers audisp-remote: auditd starts its plugins."""

@@ -1,4 +1,4 @@
-"""Reading back an rsyslog-method setup (wizard/rsyslog_plan.py wrote it) for wizard/detect.py.
+"""Reading back an rsyslog-method setup (wizard/plan/methods/rsyslog.py wrote it) for detect().
 
 Sender: audit's syslog plugin (`plugins.d/syslog.conf`, `args = LOG_INFO LOG_LOCAL6`) and the
 wizard's omfwd drop-in. Receiver: the wizard's imtcp drop-in. Values become answer fields;
@@ -9,13 +9,13 @@ the drop-in is planned again from the detected answers and compared with the fil
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
-from wizard import rainerscript, rsyslog_plan
+from wizard import rainerscript, tls
 from wizard.conf import KeyValueFile
+from wizard.detect.found import Found, as_int
+from wizard.plan.methods import rsyslog_dropins
 
-Field = Tuple[str, Any, str]          # (dotted answer field, value, where it was read)
 _FACILITY = re.compile(r'^\$syslogfacility-text\s*==\s*"([^"]*)"$', re.IGNORECASE)
 _PER_HOST = "/%HOSTNAME:::secpath-replace%/audit.log"
 _LEGACY = (re.compile(r"^\s*\$ModLoad\s+imtcp\b", re.IGNORECASE),
@@ -23,29 +23,10 @@ _LEGACY = (re.compile(r"^\s*\$ModLoad\s+imtcp\b", re.IGNORECASE),
            re.compile(r"^\s*[^#$\s]\S*\s+@@?\(?[^\s]+"))
 
 
-@dataclass
-class Found:
-    """One end of the rsyslog method, as the files describe it."""
-    role: str
-    path: str
-    fields: List[Field] = field(default_factory=list)
-    unrepresented: List[str] = field(default_factory=list)
-
-    def put(self, dotted: str, value: Any, source: str) -> None:
-        if value is not None:
-            self.fields.append((dotted, value, source))
-
-
 def _dropin(host, layout, name: str) -> Tuple[str, Optional[rainerscript.Parsed]]:
     path = "%s/%s" % (layout.rsyslog_dropin_dir, name)
     text = host.read_text(path)
     return path, (rainerscript.parse(text) if text is not None else None)
-
-
-def _port(text: Optional[str]) -> Any:
-    if text is None:
-        return None
-    return int(text) if text.strip().isdigit() else text
 
 
 def _tls_files(found: Found, parsed: rainerscript.Parsed, place: Optional[rainerscript.Statement]) -> None:
@@ -89,7 +70,7 @@ def _plugin_facility(host, layout) -> Tuple[bool, Optional[str], List[str]]:
 
 
 def read_sender(host, layout) -> Optional[Found]:
-    path, parsed = _dropin(host, layout, rsyslog_plan.SENDER_DROPIN)
+    path, parsed = _dropin(host, layout, rsyslog_dropins.SENDER_DROPIN)
     actions = parsed.named("action", type="omfwd") if parsed else []
     if not actions:
         return None
@@ -99,7 +80,7 @@ def read_sender(host, layout) -> Optional[Found]:
         found.unrepresented.append("%s line %d: a second omfwd action (to %s) is not represented"
                                    % (path, extra.line, extra.text("target")))
     found.put("remote.server", action.text("target"), path + " target")
-    found.put("rsyslog.port", _port(action.text("port")), path + " port")
+    found.put("rsyslog.port", as_int(action.text("port")), path + " port")
     found.put("rsyslog.queue_max_disk", action.text("queue.maxdiskspace"), path + " queue.maxDiskSpace")
     active, facility, notes = _plugin_facility(host, layout)
     found.unrepresented += notes
@@ -123,12 +104,12 @@ def read_sender(host, layout) -> Optional[Found]:
 
 
 def read_receiver(host, layout) -> Optional[Found]:
-    path, parsed = _dropin(host, layout, rsyslog_plan.RECEIVER_DROPIN)
+    path, parsed = _dropin(host, layout, rsyslog_dropins.RECEIVER_DROPIN)
     inputs = parsed.named("input", type="imtcp") if parsed else []
     if not inputs:
         return None
     found = Found("receiver", path)
-    found.put("rsyslog.port", _port(inputs[0].text("port")), path + " input port")
+    found.put("rsyslog.port", as_int(inputs[0].text("port")), path + " input port")
     for extra in inputs[1:]:
         found.unrepresented.append("%s line %d: a second imtcp input (port %s) is not represented"
                                    % (path, extra.line, extra.text("port")))
@@ -149,7 +130,6 @@ def read_receiver(host, layout) -> Optional[Found]:
 
 def lab_certificates(host, answers) -> bool:
     """The receiver made a lab CA (its README is under <ca dir>/lab/)."""
-    from wizard import tls
     text = host.read_text(tls.lab_dir(answers) + "/README")
     return text is not None and tls.LAB_NOTICE in text
 
@@ -196,7 +176,7 @@ def differences(path: str, text: str, planned: str) -> List[str]:
 def foreign_dropins(host, layout) -> List[str]:
     """Forwarding or listening in drop-ins the wizard did not write."""
     folder = host.path(layout.rsyslog_dropin_dir)
-    ours = (rsyslog_plan.SENDER_DROPIN, rsyslog_plan.RECEIVER_DROPIN)
+    ours = (rsyslog_dropins.SENDER_DROPIN, rsyslog_dropins.RECEIVER_DROPIN)
     try:
         names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".conf") and p.name not in ours)
     except OSError:

@@ -1,0 +1,108 @@
+"""Current files -> answers (the rerun case).
+
+Each forwarding method has a module here with the same shape (`read_sender(host, layout)`,
+`read_receiver(host, layout)` -> Found or None). Whatever the files say that the answers model
+cannot hold is reported, never silently dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from wizard.conf import KeyValueFile
+from wizard.detect import native, rsyslog
+from wizard.detect.found import Found
+from wizard.model import Answers, field_error
+from wizard.plan.methods import rsyslog_dropins
+
+READERS = {"audisp-remote": native, "rsyslog": rsyslog}
+
+
+@dataclass
+class Detected:
+    answers: Answers
+    configured: bool                       # a previous forwarding setup was found
+    role: Optional[str] = None
+    unrepresented: List[str] = field(default_factory=list)
+
+
+class _Collector:
+    """Puts file values into answer fields, keeping only those the model accepts."""
+
+    def __init__(self):
+        self.data: Dict[str, Any] = {}
+        self.unrepresented: List[str] = []
+
+    def put(self, dotted: str, value: Any, source: str) -> None:
+        if value is None:
+            return
+        message = field_error(dotted, value)
+        if message:
+            self.unrepresented.append(f"{source}: {value!r} cannot be represented ({message})")
+            return
+        section, _, key = dotted.rpartition(".")
+        target = self.data.setdefault(section, {}) if section else self.data
+        target[key] = value
+
+
+def _rsyslog_differences(host, answers: Answers, end: Found) -> Tuple[Answers, List[str]]:
+    """The lab CA marker, then what planning the drop-in again would not write."""
+    if end.role == "receiver" and answers.security.encryption == "tls" and \
+            rsyslog.lab_certificates(host, answers):
+        answers = answers.model_copy(update={"security": answers.security.model_copy(
+            update={"lab_certificates": True})})
+    make = rsyslog_dropins.sender_dropin if end.role == "sender" else rsyslog_dropins.receiver_dropin
+    return answers, rsyslog.differences(end.path, host.read_text(end.path) or "", make(answers))
+
+
+def _describe(found: Found, method: str) -> str:
+    if method == "audisp-remote":
+        return ("forwards with audisp-remote (au-remote.conf active)" if found.role == "sender"
+                else "listens with auditd (tcp_listen_port)")
+    return "%s with rsyslog (%s)" % ("forwards" if found.role == "sender" else "listens", found.path)
+
+
+def _auditd_fields(out: _Collector, auditd: Optional[KeyValueFile]) -> None:
+    if auditd is None:
+        return
+    name_format = auditd.get("name_format")
+    out.put("auditd.name_format", name_format.lower() if name_format else None, "auditd.conf name_format")
+    out.put("auditd.name", auditd.get("name"), "auditd.conf name")
+    log_format = auditd.get("log_format")
+    out.put("auditd.log_format", log_format.upper() if log_format else None, "auditd.conf log_format")
+    overflow = auditd.get("overflow_action")
+    out.put("auditd.overflow_action", overflow.lower() if overflow else None, "auditd.conf overflow_action")
+
+
+def detect(host, facts) -> Detected:
+    layout = facts.layout
+    out = _Collector()
+    text = host.read_text(layout.auditd_conf)
+    _auditd_fields(out, KeyValueFile.parse(text) if text is not None else None)
+
+    # The first setup found is what the wizard shows; the others are reported.
+    setups = []
+    for role in ("sender", "receiver"):
+        for method, reader in READERS.items():
+            found = reader.read_sender(host, layout) if role == "sender" else reader.read_receiver(host, layout)
+            if found is not None:
+                setups.append((found, method))
+    if not setups:
+        # A first run: the stock files say nothing about forwarding, and their name_format
+        # (NONE) is exactly what forwarding must change, so start from the wizard's defaults.
+        return Detected(Answers(), configured=False)
+    shown, method = setups[0]
+    for other, other_method in setups[1:]:
+        out.unrepresented.append("this host also %s; the wizard shows it as a %s that %s"
+                                 % (_describe(other, other_method), shown.role,
+                                    _describe(shown, method)))
+    out.data["role"], out.data["method"] = shown.role, method
+    out.unrepresented += rsyslog.foreign_dropins(host, layout)
+    for dotted, value, source in shown.fields:
+        out.put(dotted, value, source)
+    out.unrepresented += shown.unrepresented
+    answers = Answers.model_validate(out.data)
+    if method == "rsyslog":
+        answers, notes = _rsyslog_differences(host, answers, shown)
+        out.unrepresented += notes
+    return Detected(answers, configured=True, role=shown.role, unrepresented=out.unrepresented)

@@ -1,0 +1,146 @@
+"""The rsyslog method: audit's syslog plugin on the sender, rsyslog forwarding over TCP (TLS
+with gtls or ossl), rsyslog imtcp on the receiver writing one file per sender. The drop-ins'
+text is in rsyslog_dropins.py.
+
+audit-facts §5: this is what the RHEL 8/9/10 STIGs ask for (omfwd over TCP, StreamDriverMode 1,
+x509/name with a permitted peer, rsyslog-gnutls).
+"""
+from __future__ import annotations
+
+from typing import List
+
+from backends.changes import Restart, SELinuxPort, ServiceState
+from wizard import tls
+from wizard.plan.errors import PlanError
+from wizard.plan.methods.rsyslog_dropins import (RECEIVER_DROPIN, SENDER_DROPIN, dropin_paths,
+                                                 is_tls, receiver_dropin, sender_dropin)
+
+NAME = "rsyslog"
+# SELinux: rsyslogd (syslogd_t) may bind and connect to ports of these types.
+RSYSLOG_PORT_TYPES = ("syslogd_port_t", "syslog_tls_port_t")
+TLS_PACKAGE = {"gtls": "rsyslog-gnutls", "ossl": "rsyslog-openssl"}
+
+
+def planning_paths(layout) -> List[str]:
+    return dropin_paths(layout)
+
+
+def _require_tls_names(ctx) -> None:
+    a = ctx.answers
+    if not is_tls(a):
+        return
+    if ctx.sender and not a.security.peer_names and not _is_name(a.remote.server):
+        raise PlanError("security.peer_names: remote.server is an IP address; name the receiver's "
+                        "certificate (x509/name compares certificate names, not addresses)")
+    if not ctx.sender and not a.security.peer_names:
+        raise PlanError("security.peer_names: list the certificate names of the senders allowed "
+                        "to send (like \"web01.example.com\" or \"*.example.com\"); with TLS the "
+                        "receiver accepts only permitted peers")
+
+
+def _is_name(server: str) -> bool:
+    return any(c.isalpha() for c in server) and ":" not in server
+
+
+# ---------------------------------------------------------------- step 1
+def install(ctx) -> None:
+    """seed-errors #1: the syslog plugin ships in audispd-plugins; rsyslog and its TLS driver."""
+    if ctx.sender:
+        ctx.need_package(1, "audispd-plugins")   # /sbin/audisp-syslog + plugins.d/syslog.conf
+    ctx.need_package(1, "rsyslog")
+    if is_tls(ctx.answers):
+        ctx.need_package(1, TLS_PACKAGE[ctx.answers.security.tls_driver])
+
+
+# ---------------------------------------------------------------- step 3
+def plugin(ctx) -> None:
+    """audit's syslog plugin on, with the chosen facility (`args = LOG_INFO LOG_LOCAL6`)."""
+    _require_tls_names(ctx)
+    layout, facility = ctx.layout, ctx.answers.rsyslog.facility
+    ctx.drafts.set_keys(3, layout.syslog_plugin_conf, {
+        "active": "yes", "direction": "out", "path": layout.audisp_syslog_bin,
+        "type": layout.plugin_type, "args": "LOG_INFO LOG_%s" % facility.upper(),
+        "format": "string"})
+    # Switching from the native method: the audisp-remote plugin must stop forwarding.
+    current = ctx.files.get(layout.au_remote_conf)
+    if current is not None:
+        ctx.drafts.set_keys(3, layout.au_remote_conf, {"active": "no"})
+
+
+# ---------------------------------------------------------------- step 4
+def remote(ctx) -> None:
+    """The rsyslog drop-in that forwards the audit facility."""
+    path = "%s/%s" % (ctx.layout.rsyslog_dropin_dir, SENDER_DROPIN)
+    ctx.drafts.replace(4, path, sender_dropin(ctx.answers), mode=0o644)
+
+
+# ---------------------------------------------------------------- step 5
+def selinux_firewall(ctx) -> None:
+    """The port's SELinux type on both ends, the firewall on the receiver."""
+    port = ctx.answers.rsyslog.port
+    wanted = "syslog_tls_port_t" if is_tls(ctx.answers) else "syslogd_port_t"
+    if ctx.answers.selinux.manage and ctx.facts.selinux_mode.lower() != "disabled":
+        if ctx.state.port_types.get(("tcp", port)) not in RSYSLOG_PORT_TYPES:
+            ctx.commands.append(SELinuxPort(port, type=wanted, proto="tcp", group="5"))
+    if ctx.sender:
+        ctx.note(5, "No firewall change on a sender: outgoing connections are allowed by "
+                    "default; the receiver opens port %d." % port)
+    else:
+        ctx.firewall_port(5, port)
+
+
+# ---------------------------------------------------------------- step 6
+def receiver(ctx) -> None:
+    """imtcp drop-in and the per-sender files."""
+    _require_tls_names(ctx)
+    path = "%s/%s" % (ctx.layout.rsyslog_dropin_dir, RECEIVER_DROPIN)
+    ctx.drafts.replace(6, path, receiver_dropin(ctx.answers), mode=0o644)
+    ctx.note(6, "Each sender's records go to %s/<sender host name>/audit.log."
+             % ctx.answers.rsyslog.remote_dir)
+
+
+# ---------------------------------------------------------------- step 8
+def security(ctx) -> None:
+    """TLS: the drop-ins carry it; this checks the key files and can make a lab CA."""
+    enc = ctx.answers.security.encryption
+    if enc == "none":
+        return
+    if enc != "tls":
+        raise PlanError("security.encryption: the rsyslog method encrypts with TLS; "
+                        "allowed: none, tls")
+    s = ctx.answers.security
+    if s.lab_certificates and not ctx.sender:
+        if ctx.state.file_stats.get(s.ca_file) is None:
+            for path, text in tls.lab_files(ctx.answers, ctx.facts.fqdn):
+                ctx.drafts.replace(8, path, text, mode=0o644)
+            ctx.commands.extend(tls.lab_changes(ctx.answers, ctx.facts.fqdn))
+            ctx.note(8, "%s: a lab CA and certificates for this host and each permitted sender "
+                        "are made under %s; copy them to the senders."
+                     % (tls.LAB_NOTICE, tls.lab_dir(ctx.answers)))
+        return
+    if s.lab_certificates:
+        ctx.note(8, "%s: copy ca.pem, <this host>.pem and <this host>-key.pem from the "
+                    "receiver's %s to %s, %s and %s." % (tls.LAB_NOTICE, tls.lab_dir(ctx.answers),
+                                                         s.ca_file, s.cert_file, s.key_file))
+    fix = tls.key_fix(s.key_file, ctx.state.file_stats.get(s.key_file))
+    if fix is not None:
+        ctx.commands.append(fix)
+    for path in (s.ca_file, s.cert_file, s.key_file):
+        if ctx.state.file_stats.get(path) is None:
+            ctx.note(8, "%s does not exist yet: rsyslog cannot start TLS without it." % path)
+
+
+# ---------------------------------------------------------------- last
+def restart(ctx) -> None:
+    """Restart rsyslog when one of its drop-ins changed (called last, so the certificates and
+    SELinux ports are in place first). `systemctl restart` is fine for rsyslog (only auditd
+    refuses it)."""
+    changed = [d for d in ctx.drafts.changed() if d.path in dropin_paths(ctx.layout)]
+    if not changed:
+        return
+    step = str(max(max(d.step_diffs) for d in changed))
+    if ctx.state.active.get("rsyslog") and ctx.state.is_installed("rsyslog"):
+        ctx.commands.append(Restart(start=["systemctl", "restart", "rsyslog"], group=step,
+                                    description="Restart rsyslog so it reads the new drop-in"))
+    if not (ctx.state.enabled.get("rsyslog") and ctx.state.active.get("rsyslog")):
+        ctx.commands.append(ServiceState("rsyslog", enabled=True, active=True, group=step))

@@ -1,0 +1,35 @@
+"""Step 8: encryption of the forwarded records, and access control. The part both methods
+share is here; each method's own part is its `security(ctx)` (Kerberos and TLS-PSK for
+audisp-remote, TLS files for rsyslog).
+
+seed-errors #8/#16: `format = encrypted` does not exist; audisp-remote has no TLS before 4.2;
+keytabs must be root-owned, mode exactly 0400.
+"""
+from __future__ import annotations
+
+from typing import List
+
+from wizard import kerberos
+from wizard.plan.methods import METHODS
+
+
+def planning_paths(layout) -> List[str]:
+    """Text files the planner reads besides the audit files: every method's, and krb5.conf."""
+    paths: List[str] = []
+    for method in METHODS.values():
+        paths += method.planning_paths(layout)
+    return paths + [kerberos.KRB5_CONF]
+
+
+def stat_paths(answers, layout) -> List[str]:
+    """Files whose mode and owner the plan compares (keytabs, TLS keys, lab CA)."""
+    s = answers.security
+    return [layout.client_keytab, kerberos.receiver_keytab(answers, layout),
+            s.ca_file, s.cert_file, s.key_file]
+
+
+def step_security(ctx, method) -> None:
+    if ctx.answers.security.encryption == "none":
+        ctx.note(8, "Records travel in plain text. Choose Kerberos (native method) or TLS "
+                    "(rsyslog method) to encrypt them.")
+    method.security(ctx)
