@@ -195,6 +195,8 @@ networks = st.tuples(st.ip_addresses(), st.integers(0, 128)).map(
                                           strict=False)))
 ports = st.integers(1, 65535)
 safe_word = st.from_regex(r"[A-Za-z0-9._-]{1,20}", fullmatch=True)
+node_names = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9._-]{0,18}[A-Za-z0-9])?", fullmatch=True).filter(
+    lambda n: ".." not in n)   # auditd.name: host-name characters (and '_')
 
 
 @st.composite
@@ -210,7 +212,7 @@ def valid_data(draw):
         "method": method,
         "auditd": {
             "name_format": name_format,
-            "name": draw(safe_word) if name_format == "user" else draw(st.none() | safe_word),
+            "name": draw(node_names) if name_format == "user" else draw(st.none() | node_names),
             "log_format": draw(st.sampled_from(["RAW", "ENRICHED", "raw", "Enriched"])),
             "overflow_action": draw(st.sampled_from(["ignore", "syslog", "suspend", "single", "halt"])),
         },

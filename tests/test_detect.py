@@ -166,8 +166,10 @@ def test_the_broken_demos_legacy_listener_is_reported(tmp_path):
 @pytest.mark.parametrize("role", ["sender", "receiver"])
 def test_encrypt_starts_from_a_plaintext_rsyslog_setup(tmp_path, monkeypatch, role):
     from wizard import app, cli
+    from wizard.cli import tui
     root, _ = _applied(tmp_path, "rsyslog-%s-plain" % role)
     opened = {}
+    monkeypatch.setattr(tui, "need_terminal", lambda: None)   # pytest's stdin is no terminal
     monkeypatch.setattr(app, "run_app", lambda session, start_at=None, ascii_mode=None:
                         opened.update(session=session, start_at=start_at) or 0)
     assert cli.main(["encrypt", "--root", str(root)]) == 0

@@ -15,6 +15,9 @@ else:  # pragma: no cover - exercised on the 3.9 venv
     import tomli as tomllib
 
 
+MAX_BYTES = 1024 * 1024
+
+
 class AnswersError(Exception):
     """An answers file that cannot be used; `messages` has one line per problem."""
 
@@ -42,9 +45,13 @@ def load_answers(path: Union[str, Path]) -> Answers:
     """Read and validate an answers file; raises AnswersError (never anything else)."""
     source = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)   # /dev/zero or a huge log must not fill memory
     except OSError as exc:
         raise AnswersError(["%s: cannot read: %s" % (source, exc.strerror or exc)]) from None
+    if len(raw) > MAX_BYTES:
+        raise AnswersError(["%s: larger than 1 MiB; an answers file is a few KB (is it the "
+                            "right file?)" % source])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

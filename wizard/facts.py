@@ -185,7 +185,7 @@ def check_os(release: Dict[str, str]) -> int:
 
 
 # ------------------------------------------------------------------ commands
-def _package_version(runner, name: str) -> Optional[str]:
+def package_version(runner, name: str) -> Optional[str]:
     """version-release, or None when not installed; CommandError when rpm itself fails."""
     result = runner.run(["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}\\n", name], ok_codes=(0, 1))
     line = result.stdout.strip().splitlines()[0] if result.stdout.strip() else ""
@@ -233,7 +233,7 @@ def gather_facts(host) -> HostFacts:
     major = check_os(release)
     runner = host.runner
     try:
-        packages = {name: _package_version(runner, name) for name in ("audit", "audispd-plugins", "rsyslog")}
+        packages = {name: package_version(runner, name) for name in ("audit", "audispd-plugins", "rsyslog")}
     except CommandError as error:
         raise UnsupportedHost(f"cannot ask rpm which packages are installed: {error}") from None
     audit = packages["audit"]

@@ -112,10 +112,6 @@ def _zone_name(value: str) -> Optional[str]:
     return None
 
 
-def _name_label(value: str) -> Optional[str]:
-    return validators.safe_config_value(value)
-
-
 def Whole(low: int, high: int) -> Any:
     """An int in [low, high]; digits typed as text are accepted, booleans and floats are not."""
     # The bounds go on the inner int so the JSON schema gets minimum/maximum.
@@ -166,7 +162,7 @@ class AuditdSection(_Section):
     name_format: NameFormat = Field(
         "hostname", description="How auditd labels each event with the node name (node=). "
         "'hostname' lets the receiver tell senders apart and is what the STIGs ask for.")
-    name: Annotated[Optional[Annotated[str, _rule(_name_label), _fits_line("name")]],
+    name: Annotated[Optional[Annotated[str, _rule(validators.node_name), _fits_line("name")]],
                     BeforeValidator(_blank_to_none)] = Field(
         None, description="The node name used when name_format is 'user'.")
     log_format: LogFormat = Field(

@@ -169,3 +169,39 @@ def port(value: Any, allow_zero: bool = False) -> Optional[str]:
     if not low <= value <= 65535:
         return "must be a port number %d-65535" % low
     return None
+
+
+_NODE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?")
+
+
+def node_name(value: Any) -> Optional[str]:
+    """auditd's `name` (the node= label): host-name characters (and '_', common in host names
+    in practice) only, so it is safe in a config line, a command's argument and a search on
+    the receiver."""
+    problem = safe_config_value(value)
+    if problem:
+        return problem
+    if not _NODE_NAME.fullmatch(value) or ".." in value:
+        return ("%s is not a node name: use letters, digits, '-', '_' and '.' (like a host "
+                "name), at most 64, starting and ending with a letter or digit" % show(value))
+    return None
+
+
+_SSH_USER = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}")
+
+
+def ssh_target(value: Any) -> Optional[str]:
+    """`[user@]host` for ssh: a user name and a host name or IP address, nothing ssh could read
+    as an option (a leading '-') or a shell could interpret."""
+    if not isinstance(value, str):
+        return "must be text"
+    if value == "":
+        return "must not be empty"
+    user, at, host = value.rpartition("@")
+    if at and not _SSH_USER.fullmatch(user):
+        return ("%s: the user name before '@' may have letters, digits, '_', '.' and '-' "
+                "(not first)" % show(value))
+    problem = host_or_ip(host)
+    if problem:
+        return "%s must be [user@]host: %s" % (show(value), problem)
+    return None

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from tests.tui.helpers import SIZE, new_root, screen_text
 from wizard import cli
+from wizard.cli import tui
 from wizard.app import WizardApp
 from wizard.errors import EXIT_USAGE, UserError
 from wizard.session import Session
@@ -98,6 +99,7 @@ def test_bad_answers_file_from_the_command_line_prints_the_field_and_exits_2(
         tmp_path, capsys, monkeypatch):
     """The whole path: cli -> wizard.cli.tui -> the App's worker -> message after the App ends."""
     monkeypatch.setattr(App, "run", partialmethod(App.run, headless=True, size=SIZE))
+    monkeypatch.setattr(tui, "need_terminal", lambda: None)   # pytest's stdin is no terminal
     root = new_root(tmp_path)
     bad = tmp_path / "bad.toml"
     bad.write_text('role = "sender"\n[remote]\nserver = "bad host#"\n')

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from wizard.answers import answers_schema
-from wizard.cli.common import open_session, resolve_root
+from wizard.cli.common import open_session, resolve_root, write_output
 from wizard.errors import EXIT_OK
 
 
@@ -19,7 +18,7 @@ def answers(args) -> int:
     for item in session.unrepresented:
         print(f"auditd-wizard: note: {item}", file=sys.stderr)
     if args.output:
-        Path(args.output).write_text(text)
+        write_output(args.output, text)
     else:
         sys.stdout.write(text)
     return EXIT_OK

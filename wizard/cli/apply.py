@@ -1,20 +1,19 @@
 """`auditd-wizard apply`: one transaction, or a trial that rolls itself back unless confirmed
-(`--confirm-within`)."""
+(`--confirm-within`). Both show the plan and ask first, unless --yes."""
 from __future__ import annotations
 
 import sys
 
 from backends.transaction import LockedError
-from wizard.cli.common import open_session, plan_or_fail, print_event, resolve_root, root_option
+from wizard.cli.common import confirm_or_stop, open_session, plan_or_fail, resolve_root, root_option
+from wizard.cli.output import ChangeProgress
 from wizard.cli.plan import render_plan
 from wizard.doctor.render import as_text
-from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UserError
+from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, UserError
 
 
 def apply(args) -> int:
     root = resolve_root(args.root)
-    if args.confirm_within is not None:
-        return apply_trial(root, args)
     session = open_session(root, args.answers)
     the_plan = plan_or_fail(session)
     if the_plan.empty:
@@ -22,13 +21,12 @@ def apply(args) -> int:
         return EXIT_OK
     if not args.yes:
         sys.stdout.write(render_plan(session, the_plan))
-        if not sys.stdin.isatty():
-            raise UserError("not applied: confirm with --yes when not running on a terminal", EXIT_USAGE)
-        if input(f"Apply these {len(the_plan.changes)} changes? [y/N] ").strip().lower() not in ("y", "yes"):
-            print("Not applied; nothing was changed.")
-            return EXIT_OK
+        trial = f" as a trial ({args.confirm_within} s to confirm)" if args.confirm_within else ""
+        confirm_or_stop(f"Apply these {len(the_plan.changes)} changes{trial}?", "not applied")
     try:
-        result = session.apply(on_event=print_event)
+        if args.confirm_within is not None:
+            return _trial(session, root, args.confirm_within)
+        result = session.apply(on_event=ChangeProgress())
     except LockedError as error:
         raise UserError(str(error), EXIT_REFUSED)
     if result.ok:
@@ -36,25 +34,29 @@ def apply(args) -> int:
               + root_option(root))
         return EXIT_OK
     print(f"Failed: {result.error}", file=sys.stderr)
-    print(f"Everything was restored (transaction {result.tx_id} rolled back).", file=sys.stderr)
+    print_restored(result)
     return EXIT_FAILED
 
 
-def apply_trial(root: str, args) -> int:
-    if args.confirm_within < 10:
-        raise UserError("--confirm-within: give at least 10 seconds", EXIT_USAGE)
-    session = open_session(root, args.answers)
-    if plan_or_fail(session).empty:
-        print("Nothing to change: the host already matches these answers.")
-        return EXIT_OK
-    if not args.yes and not sys.stdin.isatty():
-        raise UserError("not applied: confirm with --yes when not running on a terminal", EXIT_USAGE)
-    result = session.apply_trial(args.confirm_within, on_event=print_event)
+def print_restored(result) -> None:
+    """What the automatic rollback after a failure did: all of it, or which undo steps failed."""
+    if result.restored:
+        print(f"Everything was restored (transaction {result.tx_id} rolled back).", file=sys.stderr)
+        return
+    print(f"NOT everything was restored (transaction {result.tx_id}); check these by hand:",
+          file=sys.stderr)
+    for problem in result.undo_errors:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def _trial(session, root: str, seconds: int) -> int:
+    result = session.apply_trial(seconds, on_event=ChangeProgress())
     if not result.tx.ok:
-        print(f"Failed: {result.tx.error}; everything was restored.", file=sys.stderr)
+        print(f"Failed: {result.tx.error}", file=sys.stderr)
+        print_restored(result.tx)
         return EXIT_FAILED
     sys.stdout.write(as_text(result.checks or [], verbose=False))
     print(f"Applied transaction {result.tx.tx_id} as a trial. Keep it with:\n"
           f"  auditd-wizard confirm{root_option(root)}\n"
-          f"within {args.confirm_within} s, or it is rolled back by itself ({result.trial.timer}).")
+          f"within {seconds} s, or it is rolled back by itself ({result.trial.timer}).")
     return EXIT_OK

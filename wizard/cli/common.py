@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from wizard.errors import EXIT_REFUSED, EXIT_USAGE, UserError
+from wizard.errors import EXIT_DECLINED, EXIT_REFUSED, EXIT_USAGE, UserError
 
 
 def resolve_root(root: Optional[str]) -> str:
     """A sandbox given with --root, or this host when it is a supported EL host and we are root."""
-    if root:
+    if root is not None:
         path = Path(root)
         if not (path / ".sandbox" / "state.json").is_file():
             raise UserError(f"--root {root}: not a sandbox root (no .sandbox/state.json); "
@@ -44,7 +44,7 @@ def open_session(root: str, answers_path: Optional[str] = None):
     try:
         return Session.open(root, answers_path)
     except AnswersError as error:
-        raise UserError([f"{answers_path}: {m}" for m in error.messages], EXIT_USAGE)
+        raise answers_error(answers_path, error)
     except (UnsupportedHost, LockedError) as error:
         raise UserError(str(error), EXIT_REFUSED)
 
@@ -57,7 +57,30 @@ def plan_or_fail(session):
         raise UserError(str(error), EXIT_USAGE)
 
 
-def print_event(event) -> None:
-    """A transaction's progress, on standard error."""
-    print(f"[{event.index + 1 if event.index is not None else '-'}/{event.total}] {event.text}",
-          file=sys.stderr)
+def answers_error(path, error) -> UserError:
+    """The answers file named once at the start of each line (some messages already start with it)."""
+    return UserError([m if m.startswith(f"{path}:") else f"{path}: {m}" for m in error.messages],
+                     EXIT_USAGE)
+
+
+def confirm_or_stop(question: str, refused: str) -> None:
+    """Ask on the terminal; anything but y/yes (or Ctrl+D) stops with EXIT_DECLINED and `refused`.
+    Without a terminal there is no one to ask: --yes is needed."""
+    if not sys.stdin.isatty():
+        raise UserError(f"{refused}: confirm with --yes when not running on a terminal", EXIT_USAGE)
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        answer = ""
+        print()
+    if answer.strip().lower() not in ("y", "yes"):
+        raise UserError(f"{refused}; nothing was changed", EXIT_DECLINED)
+
+
+def write_output(path: str, text: str) -> None:
+    """`-o FILE` (also /dev/stdout or a pipe); an error in words naming the file."""
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as error:
+        raise UserError(f"{path}: cannot write: {error.strerror or error}", EXIT_USAGE)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import sys
 
-from wizard.cli.common import open_session, print_event, resolve_root
+from wizard.cli.common import confirm_or_stop, open_session, resolve_root
 from wizard.doctor.render import as_json, as_text
-from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, UserError
+from wizard.cli.output import ChangeProgress
+from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_PROBLEM
 
 
 def _progress(index: int, total: int, name: str) -> None:
@@ -32,11 +33,8 @@ def doctor(args) -> int:
     for item in session.fix_preview(chosen):
         print(f"# {item.title}\n{item.text.rstrip()}")
     if not args.yes:
-        if not sys.stdin.isatty():
-            raise UserError("not fixed: confirm with --yes when not running on a terminal", EXIT_USAGE)
-        if input("Apply these fixes? [y/N] ").strip().lower() not in ("y", "yes"):
-            return EXIT_PROBLEM if problems else EXIT_OK
-    result = session.apply_fixes(chosen, on_event=print_event)
+        confirm_or_stop("Apply these fixes?", "not fixed")
+    result = session.apply_fixes(chosen, on_event=ChangeProgress())
     if not result.ok:
         print(f"Failed: {result.error}; everything was restored.", file=sys.stderr)
         return EXIT_FAILED

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from wizard.answers import AnswersError, load_answers
+from wizard.cli.common import answers_error, write_output
 from wizard.errors import EXIT_OK, EXIT_USAGE, UserError
 from wizard.export import ExportError, export_ansible
 from wizard.receiver_answers import ReceiverAnswersError, primary_address, receiver_answers_text
@@ -16,7 +17,7 @@ def _load(path: str):
     try:
         return load_answers(path)
     except AnswersError as error:
-        raise UserError([f"{path}: {m}" if not m.startswith(path) else m for m in error.messages], EXIT_USAGE)
+        raise answers_error(path, error)
 
 
 def export(args) -> int:
@@ -53,7 +54,7 @@ def receiver_answers(args) -> int:
     except ReceiverAnswersError as error:
         raise UserError(str(error), EXIT_USAGE)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_output(args.output, text)
         print(f"Wrote {args.output}. On the receiver: auditd-wizard apply --answers {args.output}",
               file=sys.stderr)
     else:

@@ -1,11 +1,15 @@
 """The whole command line, arguments only. Each subcommand sets `handler` to
 "module:function" in wizard.cli; wizard.cli.main loads only that module, so building the parser
-(and --help) never loads the session, the planner or the doctor's checks."""
+(and --help) never loads the session, the planner or the doctor's checks. Every argument has
+a help text (tests/test_cli.py checks it; the manual page is made from this parser)."""
 from __future__ import annotations
 
 import argparse
 
+from wizard.cli import options
+
 OS_CHOICES = ("almalinux-8", "almalinux-9", "almalinux-9.2", "almalinux-10")
+OS_HELP = "which release the demo sandbox pretends to be: %(choices)s (default %(default)s)"
 
 
 def add_root(p: argparse.ArgumentParser) -> None:
@@ -13,41 +17,53 @@ def add_root(p: argparse.ArgumentParser) -> None:
                    help="act on a sandbox root made by `auditd-wizard demo-root` instead of this host")
 
 
+def add_answers(p: argparse.ArgumentParser, required: bool, help: str) -> None:
+    p.add_argument("--answers", metavar="FILE", required=required, help=help)
+
+
 def _wizard(parser: argparse.ArgumentParser, sub) -> None:
     """The TUI: no command, or `encrypt`."""
-    parser.add_argument("--demo", action="store_true",
-                        help="run the wizard on a fresh demo sandbox (nothing on this machine changes)")
-    parser.add_argument("--os", choices=OS_CHOICES, default="almalinux-9",
-                        help="which release the demo sandbox pretends to be (default almalinux-9)")
-    add_root(parser)
-    parser.add_argument("--answers", metavar="FILE", help="pre-fill every field from this answers file")
-    parser.add_argument("--start-at", metavar="STEP", help="open at this step (number or name)")
-    parser.add_argument("--ascii", action="store_true",
-                        help="console mode: ASCII borders, 16 colours (automatic on TERM=linux/vt100/vt220)")
-    parser.set_defaults(handler="tui:wizard")
+    parser.add_argument("--version", action="store_true",
+                        help="print the version of auditd-wizard, of Python and (on a host or "
+                             "with --root) of the audit package, then exit")
+    _tui_options(parser, "wizard")
+    parser.add_argument("--start-at", metavar="STEP",
+                        help="open at this step (its number 1-9 or its name, like 'security')")
 
-    p = sub.add_parser("encrypt", help="start the wizard at the Security step (guided encryption)")
+    p = sub.add_parser("encrypt", help="start the wizard at the Security step (guided encryption)",
+                       description="The wizard, opened at step 8 (Security): Kerberos for the "
+                                   "audisp-remote method, TLS for the rsyslog method.")
+    _tui_options(p, "encrypt")
+
+
+def _tui_options(p: argparse.ArgumentParser, function: str) -> None:
+    # --demo switches the handler to demo.py, which makes the sandbox and then runs the TUI:
+    # the TUI's own path never loads the sandbox code before its first frame.
+    p.set_defaults(handler=f"tui:{function}")
+    p.add_argument("--demo", action="store_const", dest="handler", const=f"demo:{function}",
+                   help="run the wizard on a fresh demo sandbox in a new folder under $TMPDIR "
+                        "(nothing on this machine changes); not with --root")
+    p.add_argument("--os", choices=OS_CHOICES, default="almalinux-9", help=OS_HELP)
     add_root(p)
-    p.add_argument("--demo", action="store_true", help="on a fresh demo sandbox")
-    p.add_argument("--os", choices=OS_CHOICES, default="almalinux-9")
-    p.add_argument("--answers", metavar="FILE")
-    p.add_argument("--ascii", action="store_true")
-    p.set_defaults(handler="tui:encrypt")
+    add_answers(p, False, "pre-fill every field from this answers file")
+    p.add_argument("--ascii", action="store_true",
+                   help="console mode: ASCII borders, 16 colours (automatic on TERM=linux/vt100/vt220)")
 
 
 def _plan_apply(sub) -> None:
     p = sub.add_parser("plan", help="print what apply would change (diffs and commands); change nothing")
-    p.add_argument("--answers", metavar="FILE", required=True)
+    add_answers(p, True, "the answers file to plan (see `auditd-wizard answers --schema`)")
     add_root(p)
     p.set_defaults(handler="plan:plan")
 
     p = sub.add_parser("apply", help="apply an answers file as one transaction")
-    p.add_argument("--answers", metavar="FILE", required=True)
+    add_answers(p, True, "the answers file to apply")
     add_root(p)
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.add_argument("--confirm-within", type=int, metavar="SECONDS",
-                   help="trial: roll back by itself unless `auditd-wizard confirm` "
-                        "runs within SECONDS (also if this session dies)")
+    p.add_argument("--yes", action="store_true",
+                   help="do not show the plan and ask for confirmation (needed without a terminal)")
+    p.add_argument("--confirm-within", type=options.seconds(10, whole=True), metavar="SECONDS",
+                   help="trial: roll back by itself unless `auditd-wizard confirm` runs within "
+                        "SECONDS, 10 to 86400 (also if this session dies)")
     p.set_defaults(handler="apply:apply")
 
 
@@ -82,7 +98,7 @@ def _export(sub) -> None:
     """Fleet commands: they read answers files and write files; no host, no --root."""
     p = sub.add_parser("export", help="write the configuration for another tool (an Ansible playbook)")
     p.add_argument("format", choices=("ansible",), help="what to write: ansible")
-    p.add_argument("--answers", metavar="FILE", required=True, help="the answers file to export")
+    add_answers(p, True, "the answers file to export")
     p.add_argument("-o", "--output", metavar="DIR", required=True,
                    help="directory for the playbook (created; must be empty if it exists)")
     p.set_defaults(handler="export:export")
@@ -106,8 +122,7 @@ def _doctor(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.add_argument("--role", choices=("sender", "receiver"),
                    help="check this end (default: what the files say this host is)")
-    p.add_argument("--answers", metavar="FILE",
-                   help="values the fixes may use (e.g. remote.server when it is empty)")
+    add_answers(p, False, "values the fixes may use (e.g. remote.server when it is empty)")
     p.add_argument("--fix", action="store_true",
                    help="apply the fixes of the problems and warnings found, as one transaction")
     p.add_argument("--yes", action="store_true", help="with --fix: do not ask")
@@ -116,26 +131,31 @@ def _doctor(sub) -> None:
 
 def _test(sub) -> None:
     p = sub.add_parser("test", help="test forwarding now: connection, a tagged test event and its "
-                                    "arrival (exit 3 when a step fails)")
+                                    "arrival (exit 3 when a step fails)",
+                       description="On a sender: auditd and the plugin running, a TCP connect to "
+                                   "the receiver, a tagged test event and (with --receiver-ssh) "
+                                   "its arrival. On the receiver: --expect TAG waits for it.")
     add_root(p)
-    p.add_argument("--receiver-ssh", metavar="USER@HOST",
-                   help="search the receiver's log over ssh (key login, BatchMode)")
-    p.add_argument("--expect", metavar="NONCE", help="on the receiver: look for the sender's test event")
-    p.add_argument("--node", metavar="NAME", help="with --expect: the sender's node name")
+    p.add_argument("--receiver-ssh", metavar="[USER@]HOST", type=options.ssh_target,
+                   help="on a sender: search the receiver's log over ssh (key login, BatchMode)")
+    p.add_argument("--timeout", type=options.seconds(0.5, 600), default=5.0, metavar="SECONDS",
+                   help="on a sender: connection timeout, 0.5 to 600 (default 5)")
+    p.add_argument("--expect", metavar="TAG", type=options.nonce,
+                   help="on the receiver: wait for the sender's test event with this tag")
+    p.add_argument("--node", metavar="NAME", type=options.node_name,
+                   help="with --expect: only from this sender's node name")
     p.add_argument("--log", metavar="FILE", help="with --expect: the log to search "
                                                  "(default /var/log/audit/audit.log)")
-    p.add_argument("--wait", type=float, default=10.0, metavar="SECONDS",
-                   help="with --expect: keep searching this long (default 10)")
-    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
-                   help="connection timeout (default 5)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--wait", type=options.seconds(0), metavar="SECONDS",
+                   help="with --expect: keep searching this long, 0 to 86400 (default 10)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler="live_test:test")
 
 
 def _demo_root(sub) -> None:
     p = sub.add_parser("demo-root", help="create a sandbox root that looks like a stock install")
-    p.add_argument("dir", metavar="DIR")
-    p.add_argument("--os", choices=OS_CHOICES, default="almalinux-9")
+    p.add_argument("dir", metavar="DIR", help="the new sandbox folder (must not exist, or be empty)")
+    p.add_argument("--os", choices=OS_CHOICES, default="almalinux-9", help=OS_HELP)
     p.add_argument("--broken", action="store_true", help="seed it with the popular guide's mistakes")
     p.set_defaults(handler="demo:demo_root")
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 
 from backends.host import Host
+from backends.transaction import TransactionError
 from wizard import trial
-from wizard.cli.common import open_session, print_event, resolve_root
+from wizard.cli.common import open_session, resolve_root
+from wizard.cli.output import ChangeProgress
 from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError
 
 
@@ -24,8 +26,8 @@ def rollback(args) -> int:
     if not tx_id:
         raise UserError("name a transaction id (see `auditd-wizard history`) or use --last", EXIT_USAGE)
     try:
-        result = session.rollback(tx_id, on_event=print_event)
-    except (KeyError, ValueError, FileNotFoundError) as error:
+        result = session.rollback(tx_id, on_event=ChangeProgress())
+    except (TransactionError, KeyError, ValueError, FileNotFoundError) as error:
         raise UserError(f"rollback {tx_id}: {error}", EXIT_USAGE)
     if result.ok:
         print(f"Rolled back transaction {tx_id}.")

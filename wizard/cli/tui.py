@@ -8,24 +8,28 @@ from typing import Optional
 
 from wizard import app
 from wizard.cli.common import open_session, resolve_root
-from wizard.cli.demo import new_demo_root
 from wizard.errors import EXIT_USAGE, UserError
 from wizard.steps import step_from_name
 
 
 def wizard(args) -> int:
-    return _run(args, args.start_at)
+    return run(args, args.root, args.start_at)
 
 
 def encrypt(args) -> int:
-    return _run(args, "security")
+    return run(args, args.root, "security")
 
 
-def _run(args, start_at: Optional[str]) -> int:
-    root = args.root
-    if args.demo:
-        root = new_demo_root(args.os)
-        print(f"Demo sandbox: {root}", file=sys.stderr)
+def need_terminal() -> None:
+    """The wizard draws on a terminal and reads keys from it; without one it could only spin."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("the wizard needs a terminal (standard input and output); without one, "
+                        "use `auditd-wizard plan --answers FILE` and `apply --answers FILE --yes`",
+                        EXIT_USAGE)
+
+
+def run(args, root: Optional[str], start_at: Optional[str]) -> int:
+    need_terminal()
     root = resolve_root(root)
     step = None
     if start_at:

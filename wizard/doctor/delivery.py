@@ -8,6 +8,7 @@ it ran and what it saw."""
 from __future__ import annotations
 
 import secrets
+import shlex
 import time
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional
@@ -15,6 +16,7 @@ from typing import Callable, List, Optional
 from wizard.doctor import checks_remote, checks_service
 from wizard.doctor.context import CheckContext
 from wizard.doctor.model import OK, PROBLEM, SKIPPED, WARNING, Finding
+from wizard.validators import ssh_target
 
 TAG = "auditd-wizard test"
 RECEIVED_LOG = "/var/log/audit/audit.log"
@@ -73,11 +75,21 @@ def _send_event(ctx, nonce: str) -> Finding:
                    guide_row=14)
 
 
+def ssh_argv(target: str, remote: List[str], timeout: float) -> List[str]:
+    """ssh to `[user@]host` (validated: nothing ssh could take as an option), `--` before it,
+    and each remote argument quoted for the remote shell, which ssh joins them into."""
+    problem = ssh_target(target)
+    if problem:
+        raise ValueError(f"receiver over ssh: {problem}")
+    return (["ssh", "-o", "BatchMode=yes", "-o", f"ConnectTimeout={int(timeout)}", "--", target]
+            + [shlex.quote(arg) for arg in remote])
+
+
 def _ssh_search(ctx, target: str, nonce: str, node: Optional[str], timeout: float) -> Finding:
-    argv = ["ssh", "-o", "BatchMode=yes", "-o", f"ConnectTimeout={int(timeout)}", target,
-            "auditd-wizard", "test", "--expect", nonce, "--wait", str(int(timeout))]
+    remote = ["auditd-wizard", "test", "--expect", nonce, "--wait", str(int(timeout))]
     if node:
-        argv += ["--node", node]
+        remote += ["--node", node]
+    argv = ssh_argv(target, remote, timeout)
     if ctx.sandbox:
         return Finding("arrival", "test event arrived on the receiver", SKIPPED,
                        "sandbox: no network, so no event can reach a receiver; on a real host "
@@ -98,6 +110,8 @@ def _ssh_search(ctx, target: str, nonce: str, node: Optional[str], timeout: floa
 
 def test_sender(host, facts, connect, receiver_ssh: Optional[str] = None, nonce: Optional[str] = None,
                 timeout: float = 5.0, on_progress: Progress = None) -> TestReport:
+    if receiver_ssh and ssh_target(receiver_ssh):   # refused before any event is sent
+        raise ValueError(f"receiver over ssh: {ssh_target(receiver_ssh)}")
     ctx = CheckContext(host, facts, role="sender", connect=connect, timeout=timeout)
     nonce = nonce or new_nonce()
     report = TestReport(nonce, node_name(ctx))
