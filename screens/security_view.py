@@ -1,6 +1,6 @@
 """The Security step's report as text: who needs which Kerberos principal and keytab, what is
 wrong with the keytab or certificates and what the plan does about it, whether TLS-PSK is
-available here and why, the access control, and the STIG rows the answers meet or miss.
+available here and why, the access control, and the compliance view (wizard.compliance).
 
 Markers are ASCII words so they read the same on a serial console and in a capable terminal."""
 from __future__ import annotations
@@ -9,6 +9,8 @@ from rich.text import Text
 
 LEVEL_MARK = {"ok": ("[ok]  ", "green"), "warning": ("[warn]", "yellow"),
               "error": ("[FAIL]", "red")}
+STATUS_MARK = {"met": ("[met]   ", "green"), "not met": ("[miss]  ", "yellow"),
+               "not applicable": ("[n/a]   ", ""), "manual review": ("[review]", "cyan")}
 
 
 def _finding(out: Text, finding, colour: bool) -> None:
@@ -50,15 +52,18 @@ def render_security_report(report, colour: bool) -> Text:
         _heading(out, "Access control", colour)
         for note in report.access_notes:
             out.append(f"  {note}\n")
-    if report.compliance:
-        _heading(out, f"Compliance (STIG, EL{report.os_major})", colour)
-        for row in report.compliance:
-            stig = row.id_for(report.os_major) or "no STIG id"
-            mark, style = ("[met] ", "green") if row.met else ("[miss]", "yellow")
+    view = report.compliance
+    if view.rows:
+        _heading(out, f"Compliance: {view.profile}, {view.content}", colour)
+        out.append(f"  {view.summary}; checked on {view.basis}\n")
+        for row in view.rows:
+            mark, style = STATUS_MARK[row.status]
             out.append(mark, style=style if colour else "")
-            out.append(f" {stig} {row.title}\n")
-            if not row.met and row.why:
-                out.append(f"       {row.why}\n")
+            out.append(f" {row.label} {row.title}\n")
+            if row.status != "met":
+                out.append(f"         {row.why}\n")
+            if row.hint:
+                out.append(f"         change: {row.hint}\n")
     for note in report.notes:
         out.append(f"Note: {note}\n")
     out.rstrip()

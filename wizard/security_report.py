@@ -1,12 +1,13 @@
 """The Security step's view of this host (Session.security_report): principals and keytab
-findings (Kerberos), certificate findings (rsyslog TLS), access control, the STIG rows, whether
+findings (Kerberos), certificate findings (rsyslog TLS), access control, the compliance view, whether
 TLS-PSK is available and, where rsyslogd exists on a real host, `rsyslogd -N1` on the drop-ins."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from wizard import compliance, kerberos, tls
+from wizard import kerberos, tls
+from wizard.compliance.view import NATIVE_NOTE, ComplianceView
 from wizard.kerberos import Finding, Principal
 from wizard.kerberos import KRB5_CONF
 from wizard.plan.methods import rsyslog_dropins
@@ -24,7 +25,7 @@ class SecurityReport:
     kadmin_commands: List[List[str]]
     cert_findings: List[Finding]
     access_notes: List[str]
-    compliance: List[compliance.ComplianceRow]
+    compliance: ComplianceView
     os_major: int
     tls_psk_available: bool
     tls_psk_reason: str
@@ -103,7 +104,7 @@ def dropin_checks(host, facts, answers) -> List[Finding]:
     return [Finding("ok" if result.ok else "error", "rsyslogd -N1", result.summary)]
 
 
-def build_security_report(host, facts, answers, state) -> SecurityReport:
+def build_security_report(host, facts, answers, state, compliance: ComplianceView) -> SecurityReport:
     stats = read_file_stats(host, answers, facts)
     realm, items, keytab_findings, commands = None, [], [], []
     if answers.method == "audisp-remote":
@@ -117,13 +118,13 @@ def build_security_report(host, facts, answers, state) -> SecurityReport:
         method=answers.method, encryption=answers.security.encryption, realm=realm,
         principals=items, keytab_findings=keytab_findings, kadmin_commands=commands,
         cert_findings=cert_findings, access_notes=_access_notes(answers),
-        compliance=compliance.compliance_rows(answers, state.installed), os_major=facts.os_major,
+        compliance=compliance, os_major=facts.os_major,
         tls_psk_available=psk,
         tls_psk_reason=("audit %s has transport = tls (TLS-PSK)" % facts.audit_version if psk
                         else tls_psk_refusal(facts).split(": ", 1)[1]),
         dropin_checks=dropin_checks(host, facts, answers))
     if answers.method == "audisp-remote":
-        report.notes.append(compliance.NATIVE_NOTE)
+        report.notes.append(NATIVE_NOTE)
     if answers.security.lab_certificates:
         report.notes.append("Lab certificates: %s." % tls.LAB_NOTICE)
     return report

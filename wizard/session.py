@@ -231,7 +231,18 @@ class Session:
         """What the Security step shows: principals, keytab and certificate findings, access
         control, the compliance rows and whether TLS-PSK is available (wizard.security_report)."""
         from wizard.security_report import build_security_report
-        return build_security_report(self._host, self.facts, self.answers, self.system_state())
+        return build_security_report(self._host, self.facts, self.answers, self.system_state(),
+                                     self.compliance_view())
+
+    def compliance_view(self):
+        """The content's STIG rules for this release checked on the host as the plan leaves it
+        (as it is now while the answers cannot be planned yet): wizard.compliance.view."""
+        from wizard.compliance.view import planned_view
+        try:
+            changes, error = self.plan().changes, None
+        except PlanError as problem:
+            changes, error = [], str(problem)
+        return planned_view(self._host, self.facts, self.answers, self.system_state(), changes, error)
 
     # ------------------------------------------------------------ troubleshoot (step 9)
     def diagnostic_role(self) -> Optional[str]:

@@ -197,4 +197,5 @@ def test_security_report_names_principals_and_the_missing_keytab(tmp_path):
     assert "sender: auditd/alma9.example.com@" in seen["report"]
     assert "receiver: auditd/logs.example.com@" in seen["report"]
     assert "[FAIL] /etc/audit/audisp-remote.key" in seen["report"]
-    assert "Compliance (STIG, EL9)" in seen["report"]
+    assert "Compliance: DISA STIG for Red Hat Enterprise Linux 9 (V2R9), ComplianceAsCode 0.1.82" in seen["report"]
+    assert "[review] (outside the STIG profile) Encrypt Audit Records Sent With audispd Plugin" in seen["report"]
