@@ -5,8 +5,9 @@ from typing import Dict, List, Optional, Sequence, Set
 
 import pytest
 
-from backends.changes import (Change, ChangeError, FileAttributes, FirewallPort, InstallPackages,
-                              RunCommand, SELinuxPort, ServiceState, WriteFile)
+from backends.changes import (Change, ChangeError, FileAttributes, FirewallPort, FirewallRules,
+                              InstallPackages, RemoveFile, RunCommand, SELinuxPort, ServiceState,
+                              WriteFile)
 from backends.host import Host
 from backends.runner import CommandError, CommandResult
 
@@ -19,7 +20,8 @@ class FakeSystem:
         self.services: Dict[str, Dict[str, bool]] = {
             "auditd": {"enabled": True, "active": True},
             "rsyslog": {"enabled": False, "active": False}}
-        self.ports: Dict[str, str] = {"tcp/60": "audit_port_t", "tcp/514": "syslogd_port_t"}
+        self.ports: Dict[str, str] = {"tcp/60": "audit_port_t", "tcp/514": "syslogd_port_t"}  # policy
+        self.local: Dict[str, str] = {}     # semanage port -a/-m
         self.firewall = {True: set(), False: set()}  # permanent? -> {"port:60/tcp", "rich:..."}
         self.log: List[List[str]] = []
         self.fail_prefix: Optional[List[str]] = None
@@ -63,20 +65,23 @@ class FakeSystem:
                           "start": ("active", True), "stop": ("active", False)}[verb]
             unit[key] = value
             return 0, ""
-        if argv[:3] == ["semanage", "port", "-l"]:
-            return 0, "".join(f"{t:30} {k.split('/')[0]:8} {k.split('/')[1]}\n" for k, t in self.ports.items())
+        if argv[:3] == ["semanage", "port", "-l"]:   # local entries first, like semanage
+            listed = list(self.local.items()) + ([] if argv[3:] == ["-C"] else list(self.ports.items()))
+            return 0, "".join(f"{t:30} {k.split('/')[0]:8} {k.split('/')[1]}\n" for k, t in listed)
         if argv[:2] == ["semanage", "port"]:
             key = f"{argv[-2]}/{argv[-1]}"
             if argv[2] == "-a":
-                if key in self.ports:
+                if key in self.ports or key in self.local:
                     return 1, f"Port {key} already defined"
-                self.ports[key] = argv[4]
+                self.local[key] = argv[4]
             elif argv[2] == "-m":
-                if key not in self.ports:
+                if key not in self.ports and key not in self.local:
                     return 1, f"Port {key} is not defined"
-                self.ports[key] = argv[4]
+                self.local[key] = argv[4]
             elif argv[2] == "-d":
-                self.ports.pop(key)
+                if key not in self.local:
+                    return 1, f"Port {key} is defined in policy, cannot be deleted"
+                self.local.pop(key)
             return 0, ""
         if argv[0] == "firewall-cmd":
             permanent = "--permanent" in argv
@@ -93,7 +98,8 @@ class FakeSystem:
         return 127, "not simulated"
 
     def snapshot(self):
-        return (sorted(self.installed), repr(sorted(self.services.items())), sorted(self.ports.items()),
+        return (sorted(self.installed), repr(sorted(self.services.items())),
+                sorted(self.ports.items()), sorted(self.local.items()),
                 sorted(self.firewall[True]), sorted(self.firewall[False]))
 
 
@@ -283,9 +289,9 @@ def test_selinux_port_add_then_undo_deletes(host, system):
     change = SELinuxPort(6514)
     assert change.preview(host) == "$ semanage port -a -t audit_port_t -p tcp 6514"
     before = roundtrip(host, change)
-    assert system.ports["tcp/6514"] == "audit_port_t"
+    assert system.local["tcp/6514"] == "audit_port_t"
     change.undo(host, before)
-    assert "tcp/6514" not in system.ports
+    assert "tcp/6514" not in system.local
     change.undo(host, before)
     assert ["semanage", "port", "-d", "-p", "tcp", "6514"] == [a for a in system.log if "-d" in a][-1]
     assert len([a for a in system.log if "-d" in a]) == 1
@@ -295,9 +301,25 @@ def test_selinux_port_already_typed_uses_m_and_undo_puts_the_old_type_back(host,
     change = SELinuxPort(514)
     assert change.preview(host) == "$ semanage port -m -t audit_port_t -p tcp 514"
     before = roundtrip(host, change)
-    assert system.ports["tcp/514"] == "audit_port_t"
+    assert system.local["tcp/514"] == "audit_port_t"
+    change.undo(host, before)   # the local modification goes; the policy's type applies again
+    assert system.local == {} and system.ports["tcp/514"] == "syslogd_port_t"
+
+
+def test_selinux_port_undo_puts_an_old_local_type_back_and_delete_removes_only_local(host, system):
+    system.local["tcp/6060"] = "http_port_t"          # an admin's own label
+    change = SELinuxPort(6060)
+    before = roundtrip(host, change)
+    assert system.local["tcp/6060"] == "audit_port_t"
     change.undo(host, before)
-    assert system.ports["tcp/514"] == "syslogd_port_t"
+    assert system.local == {"tcp/6060": "http_port_t"}
+    delete = SELinuxPort(6060, type=None)
+    assert delete.preview(host) == "$ semanage port -d -p tcp 6060"
+    before = roundtrip(host, delete)
+    assert system.local == {}
+    assert SELinuxPort(514, type=None).preview(host).startswith("# nothing to do")
+    delete.undo(host, before)
+    assert system.local == {"tcp/6060": "http_port_t"}
 
 
 def test_selinux_port_60_is_already_labelled(host, system):
@@ -349,7 +371,10 @@ def test_run_command_preview_apply_undo(host, system):
 def test_every_kind_round_trips_through_to_dict():
     changes = [WriteFile("/etc/a", "x\n", mode=0o600, group="2"), FileAttributes("/etc/k", 0o400, 0, 0),
                InstallPackages(["audispd-plugins"]), ServiceState("rsyslog", True, True),
-               SELinuxPort(6514), FirewallPort(60, zone="public", sources=["192.0.2.1"]),
+               SELinuxPort(6514), SELinuxPort(6514, type=None),
+               FirewallPort(60, zone="public", sources=["192.0.2.1"]), RemoveFile("/etc/x", group="4"),
+               FirewallRules(zone="public", entries=[{"permanent": True, "option": "port", "value": "60/tcp",
+                                                      "present": False}]),
                RunCommand(["service", "auditd", "restart"], rerun_after_rollback=True, description="Restart")]
     import json
     for change in changes:

@@ -85,23 +85,7 @@ class WriteFile(Change):
         return "".join(n + "\n" for n in notes) + text
 
     def capture(self, host, backup_to: Optional[Path] = None) -> dict:
-        existing = host.stat(self.path)
-        before = {"exists": existing is not None, "backup": None, "sha256": None,
-                  "mode": None, "uid": None, "gid": None,
-                  "created_dirs": self._missing_dirs(host)}
-        if existing is None:
-            return before
-        data = host.read_bytes(self.path) or b""
-        target = backup_to or (host.state_dir() / "backups" / uuid.uuid4().hex)
-        _make_private_dirs(target.parent)
-        atomic_write(target, data, 0o600)
-        try:
-            name = str(target.relative_to(host.state_dir()))
-        except ValueError:
-            name = str(target)
-        before.update(backup=name, sha256=hashlib.sha256(data).hexdigest(),
-                      mode=existing.mode, uid=existing.uid, gid=existing.gid)
-        return before
+        return dict(_capture_file(host, self.path, backup_to), created_dirs=self._missing_dirs(host))
 
     def apply(self, host) -> None:
         _existing, mode, uid, gid = self._target_attrs(host)
@@ -116,16 +100,7 @@ class WriteFile(Change):
     def undo(self, host, before: dict) -> None:
         target = host.path(self.path)
         if before.get("exists"):
-            backup = Path(before["backup"])
-            if not backup.is_absolute():
-                backup = host.state_dir() / backup
-            data = backup.read_bytes()
-            now = host.stat(self.path)
-            same = (now is not None and host.read_bytes(self.path) == data
-                    and (now.mode, now.uid, now.gid) == (before["mode"], before["uid"], before["gid"]))
-            if not same:
-                atomic_write(target, data, before["mode"], before["uid"], before["gid"])
-                _restore_selinux_context(host, self.path)
+            _restore_file(host, self.path, before)
             return
         if target.exists() or target.is_symlink():
             target.unlink()
@@ -138,6 +113,74 @@ class WriteFile(Change):
                 pass
             except OSError:
                 break
+
+
+def _capture_file(host, path: str, backup_to: Optional[Path]) -> dict:
+    """The file's before-state, its bytes copied into the journal's backups (private)."""
+    existing = host.stat(path)
+    before = {"exists": existing is not None, "backup": None, "sha256": None,
+              "mode": None, "uid": None, "gid": None}
+    if existing is None:
+        return before
+    data = host.read_bytes(path) or b""
+    target = backup_to or (host.state_dir() / "backups" / uuid.uuid4().hex)
+    _make_private_dirs(target.parent)
+    atomic_write(target, data, 0o600)
+    try:
+        name = str(target.relative_to(host.state_dir()))
+    except ValueError:
+        name = str(target)
+    before.update(backup=name, sha256=hashlib.sha256(data).hexdigest(),
+                  mode=existing.mode, uid=existing.uid, gid=existing.gid)
+    return before
+
+
+def _restore_file(host, path: str, before: dict) -> None:
+    """Put the captured bytes, mode and owner back (nothing is written when they already are)."""
+    backup = Path(before["backup"])
+    if not backup.is_absolute():
+        backup = host.state_dir() / backup
+    data = backup.read_bytes()
+    now = host.stat(path)
+    same = (now is not None and host.read_bytes(path) == data
+            and (now.mode, now.uid, now.gid) == (before["mode"], before["uid"], before["gid"]))
+    if not same:
+        atomic_write(host.path(path), data, before["mode"], before["uid"], before["gid"])
+        _restore_selinux_context(host, path)
+
+
+@dataclasses.dataclass
+class RemoveFile(Change):
+    """Delete a file the wizard wrote and no longer wants (a drop-in of a method not chosen any
+    more, a ledger entry). The bytes, mode and owner go into the journal first; undo puts them back."""
+    kind: ClassVar[str] = "remove-file"
+    path: str = ""
+    group: str = ""
+
+    def describe(self, host=None) -> str:
+        return f"Remove {self.path}"
+
+    def preview(self, host) -> str:
+        old = host.read_text(self.path)
+        if old is None:
+            return f"# nothing to do: {self.path} does not exist"
+        lines = difflib.unified_diff(old.splitlines(keepends=True), [], fromfile=self.path,
+                                     tofile="/dev/null")
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                       for line in lines)
+
+    def capture(self, host, backup_to: Optional[Path] = None) -> dict:
+        return _capture_file(host, self.path, backup_to)
+
+    def apply(self, host) -> None:
+        target = host.path(self.path)
+        if target.exists() or target.is_symlink():
+            target.unlink()
+            fsync_dir(target.parent)
+
+    def undo(self, host, before: dict) -> None:
+        if before.get("exists"):
+            _restore_file(host, self.path, before)
 
 
 def _make_private_dirs(directory: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import ClassVar, List, Optional
 
 from backends.changes.base import CommandChange, run
+from backends.rich_rule import canonical_rich_rule, rule_source_port
 
 
 @dataclasses.dataclass
@@ -66,3 +67,69 @@ class FirewallPort(CommandChange):
         for option, value, permanent, was_present in reversed(before.get("present") or []):
             if not was_present and self._present(host, permanent, option, value):
                 run(host, self._argv(permanent, "remove", option, value))
+
+
+def _describe_item(option: str, value: str) -> str:
+    if option == "port":
+        return value
+    found = rule_source_port(value)
+    return "%s/tcp from %s" % (found[1], found[0]) if found else "rich rule '%s'" % value
+
+
+@dataclasses.dataclass
+class FirewallRules(CommandChange):
+    """Make ports and rich rules of one zone present or absent, each in the runtime or the
+    permanent configuration (the two are read and changed apart: a port missing from the
+    runtime firewall is as closed as one never opened). Entries are dicts {permanent, option
+    ("port" | "rich-rule"), value ("60/tcp" | the rule in canonical form), present}; undo puts
+    each entry back to what it was."""
+    kind: ClassVar[str] = "firewall-rules"
+    zone: str = ""
+    entries: List[dict] = dataclasses.field(default_factory=list)
+    group: str = ""
+
+    def __post_init__(self) -> None:
+        self.entries = [{"permanent": bool(e["permanent"]), "option": str(e["option"]),
+                         "value": canonical_rich_rule(e["value"]) if e["option"] == "rich-rule" else str(e["value"]),
+                         "present": bool(e["present"])} for e in self.entries]
+
+    def describe(self, host=None) -> str:
+        parts: List[str] = []
+        for present in (True, False):
+            items: List[str] = []
+            for entry in self.entries:
+                if entry["present"] != present:
+                    continue
+                configs = sorted({"permanent" if e["permanent"] else "runtime" for e in self.entries
+                                  if (e["option"], e["value"], e["present"]) ==
+                                  (entry["option"], entry["value"], present)})
+                text = "%s (%s)" % (_describe_item(entry["option"], entry["value"]), " and ".join(configs))
+                if text not in items:
+                    items.append(text)
+            if items:
+                parts.append(("open " if present else "close ") + ", ".join(items))
+        return "Firewall zone %s: %s" % (self.zone, "; ".join(parts))
+
+    def _argv(self, entry: dict, action: str) -> List[str]:
+        return (["firewall-cmd"] + (["--permanent"] if entry["permanent"] else [])
+                + [f"--zone={self.zone}", f"--{action}-{entry['option']}={entry['value']}"])
+
+    def _present(self, host, entry: dict) -> bool:
+        return run(host, self._argv(entry, "query"), ok_codes=(0, 1)).exit_code == 0
+
+    def _make(self, entry: dict, present: bool) -> List[str]:
+        return self._argv(entry, "add" if present else "remove")
+
+    def planned(self, host) -> List[List[str]]:
+        return [self._make(e, e["present"]) for e in self.entries if self._present(host, e) != e["present"]]
+
+    def _fallback(self) -> List[List[str]]:
+        return [self._make(e, e["present"]) for e in self.entries]
+
+    def capture(self, host, backup_to: Optional[Path] = None) -> dict:
+        return {"present": [self._present(host, e) for e in self.entries]}
+
+    def undo(self, host, before: dict) -> None:
+        for entry, was in reversed(list(zip(self.entries, before.get("present") or []))):
+            if self._present(host, entry) != was:
+                run(host, self._make(entry, was))

@@ -6,20 +6,20 @@ import copy
 import re
 from typing import Optional, Sequence
 
+from backends.rich_rule import RichRuleError, canonical_rich_rule
 from backends.simulated.outcome import NotSimulated, Outcome, failed, ok
 
 NOT_RUNNING = 252
 INVALID_PORT = 102
 INVALID_ZONE = 112
 INVALID_RULE = 122
+# firewalld's error codes (firewall/errors.py) for what rich-rule parsing refuses
+_RULE_ERRORS = {"INVALID_PORT": INVALID_PORT, "INVALID_PROTOCOL": 103, "INVALID_RULE": INVALID_RULE,
+                "MISSING_FAMILY": 207}
 _PORT = re.compile(r"^(\d{1,5})(-(\d{1,5}))?/(tcp|udp|sctp|dccp)$")
 _ACTIONS = ("--query-port", "--add-port", "--remove-port",
             "--query-rich-rule", "--add-rich-rule", "--remove-rich-rule")
 _LISTS = {"--list-ports": "ports", "--list-services": "services", "--list-rich-rules": "rich_rules"}
-
-
-def _normalise_rule(rule: str) -> str:
-    return " ".join(rule.split())
 
 
 def firewall_cmd(state: dict, argv: Sequence[str], root) -> Outcome:
@@ -68,9 +68,11 @@ def _zone_command(firewall: dict, args: list) -> Outcome:
         if problem:
             return failed(INVALID_PORT, problem)
         return _change(entry["ports"], action, value, value.replace("/", ":"))
-    if not value.startswith("rule "):
-        return failed(INVALID_RULE, f"Error: INVALID_RULE: {value}\n")
-    rule = _normalise_rule(value)
+    try:   # stored and listed in the one form real firewalld prints, whatever was given
+        rule = canonical_rich_rule(value)
+    except RichRuleError as error:
+        code = str(error).split(":", 1)[0]
+        return failed(_RULE_ERRORS.get(code, INVALID_RULE), f"Error: {error}\n")
     return _change(entry["rich_rules"], action, rule, f"rule '{rule}'")
 
 
