@@ -4,6 +4,7 @@ real scanner is tests/test_scap_agreement.py; these run without it."""
 import pytest
 
 from tests.security_helpers import OSES, open_session
+from wizard.session import Session
 from wizard.compliance.content import load_content
 from wizard.compliance.textfile import pcre, state_matches, subexpressions
 from wizard.compliance.view import MANUAL, MET, NOT_APPLICABLE, NOT_MET
@@ -65,7 +66,7 @@ def test_ossl_does_not_meet_the_gtls_rule_on_el8_and_el9(tmp_path):
         r = rows(tmp_path / os_name, RSYSLOG_TLS_SENDER.replace('"tls"\n', '"tls"\ntls_driver = "ossl"\n'), os_name)
         driver = r["rsyslog_encrypt_offload_defaultnetstreamdriver"]
         assert (driver.status, driver.scanner) == (NOT_MET, "fail")
-        assert "only gtls" in driver.why and "TLS driver gtls" in driver.hint
+        assert "only gtls" in driver.why and driver.hint == "step 8, TLS driver: gtls"
         assert r["package_rsyslog-gnutls_installed"].status == NOT_MET
 
 
@@ -156,3 +157,11 @@ def test_unfinished_answers_show_the_host_as_it_is(tmp_path):
     v = session.compliance_view()
     assert v.basis.startswith("the host as it is now (no plan yet: remote.server")
     assert {r.rule: r for r in v.rows}["package_rsyslog-gnutls_installed"].status == NOT_MET
+
+
+def test_a_configured_host_is_checked_as_it_is(tmp_path):
+    session = open_session(tmp_path, RSYSLOG_TLS_SENDER)
+    assert session.apply().ok
+    v = Session.open(str(tmp_path / "root")).compliance_view()   # answers read from the files
+    assert v.basis == "the host as it is (nothing to apply)"
+    assert {r.rule: r.status for r in v.rows}["rsyslog_encrypt_offload_actionsendstreamdrivermode"] == MET

@@ -234,15 +234,19 @@ class Session:
         return build_security_report(self._host, self.facts, self.answers, self.system_state(),
                                      self.compliance_view())
 
-    def compliance_view(self):
+    def compliance_view(self, planned: bool = True):
         """The content's STIG rules for this release checked on the host as the plan leaves it
-        (as it is now while the answers cannot be planned yet): wizard.compliance.view."""
+        (as it is now when not `planned`, or while the answers cannot be planned yet):
+        wizard.compliance.view."""
         from wizard.compliance.view import planned_view
-        try:
-            changes, error = self.plan().changes, None
-        except PlanError as problem:
-            changes, error = [], str(problem)
-        return planned_view(self._host, self.facts, self.answers, self.system_state(), changes, error)
+        changes, error = [], None
+        if planned:
+            try:
+                changes = self.plan().changes
+            except PlanError as problem:
+                error = str(problem)
+        return planned_view(self._host, self.facts, self.answers, self.system_state(), changes,
+                            error, planned)
 
     # ------------------------------------------------------------ troubleshoot (step 9)
     def diagnostic_role(self) -> Optional[str]:

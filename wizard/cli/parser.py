@@ -152,6 +152,20 @@ def _test(sub) -> None:
     p.set_defaults(handler="live_test:test")
 
 
+def _compliance(sub) -> None:
+    p = sub.add_parser("compliance", help="the STIG rules the auditors' scanner checks, met or not "
+                                          "(exit 3 when a STIG rule is not met)",
+                       description="ComplianceAsCode's rules about audit forwarding for this RHEL "
+                                   "release, checked on the host as applying the answers would "
+                                   "leave it (without --answers: as it is configured now): met, "
+                                   "not met, not applicable or manual review, with why.")
+    add_root(p)
+    add_answers(p, False, "check the host as these answers would leave it (default: the "
+                          "settings read from the host's files)")
+    p.add_argument("--json", action="store_true", help="print the view as JSON")
+    p.set_defaults(handler="compliance:compliance")
+
+
 def _demo_root(sub) -> None:
     p = sub.add_parser("demo-root", help="create a sandbox root that looks like a stock install")
     p.add_argument("dir", metavar="DIR", help="the new sandbox folder (must not exist, or be empty)")
@@ -173,5 +187,6 @@ def build_parser() -> argparse.ArgumentParser:
     _export(sub)
     _doctor(sub)
     _test(sub)
+    _compliance(sub)
     _demo_root(sub)
     return parser

@@ -16,7 +16,7 @@ Check = Callable[[Subject, ContentRule], Verdict]
 
 
 def _step2(label: str) -> str:
-    return "step 2 (auditd.conf): %s" % label
+    return "step 2, %s" % label
 
 
 def package(name: str, hint: Optional[str] = None) -> Tuple[Check, str]:
@@ -81,11 +81,10 @@ def disk_action(key: str) -> Tuple[Check, str]:
         wanted = _any_of(rule.values[var])
         values = subexpressions(s.host.read(AUDITD_CONF) or "", pattern)
         if not values:
-            return not_met("auditd.conf has no `%s = ...` line; the check wants %s" % (key, wanted),
-                           _step2(key))
+            return not_met("auditd.conf has no `%s = ...` line; the check wants %s" % (key, wanted))
         wrong = [v for v in values if not state_matches(v, "(?i)" + rule.values[var])]
         if wrong:
-            return not_met("%s = %s; the check wants %s" % (key, wrong[0], wanted), _step2(key))
+            return not_met("%s = %s; the check wants %s" % (key, wrong[0], wanted))
         return met("%s = %s" % (key, values[-1]))
     return check, "every `%s = value` line of %s is one of the STIG's values" % (key, AUDITD_CONF)
 
@@ -102,10 +101,9 @@ def disk_action_stig(key: str) -> Tuple[Check, str]:
         values = subexpressions(s.host.read(AUDITD_CONF) or "", pattern)
         wanted = " or ".join(STIG_DISK_ACTIONS)
         if not values:
-            return not_met("auditd.conf has no `%s = ...` line; the check wants %s" % (key, wanted),
-                           _step2(key))
+            return not_met("auditd.conf has no `%s = ...` line; the check wants %s" % (key, wanted))
         if values[0].upper() not in STIG_DISK_ACTIONS:
-            return not_met("%s = %s; the check wants %s" % (key, values[0], wanted), _step2(key))
+            return not_met("%s = %s; the check wants %s" % (key, values[0], wanted))
         return met("%s = %s" % (key, values[0]))
     return check, "the first `%s = value` line of %s is SYSLOG, SINGLE or HALT" % (key, AUDITD_CONF)
 
@@ -143,7 +141,7 @@ def encrypt_sent_records() -> Tuple[Check, str]:
             if instances(text, r"^[ ]*transport[ ]+=[ ]+KRB5[ ]*$"):
                 return met("transport = KRB5")
             return not_met("audisp-remote.conf has no `transport = KRB5`",
-                           "step 8 (security): encryption kerberos")
+                           "step 8, Encryption: kerberos")
         if instances(text, r"^[ ]*enable_krb5[ ]+=[ ]+yes[ ]*$"):
             return met("enable_krb5 = yes")
         if krb5:
@@ -152,7 +150,7 @@ def encrypt_sent_records() -> Tuple[Check, str]:
                           "has (enable_krb5 is only a deprecated alias). The scanner reports fail; "
                           "review: transport = KRB5 in %s" % (s.major, AUDISP_REMOTE_CONF), "fail")
         return not_met("audisp-remote.conf has no `transport = KRB5` (nor enable_krb5 = yes)",
-                       "step 8 (security): encryption kerberos")
+                       "step 8, Encryption: kerberos")
     return check, ("RHEL 8: a line `transport = KRB5` in %s; RHEL 9: a line `enable_krb5 = yes`"
                    % AUDISP_REMOTE_CONF)
 
@@ -165,17 +163,17 @@ def syslog_plugin_active() -> Tuple[Check, str]:
     return check, "a line `active = yes` in %s" % SYSLOG_PLUGIN_CONF
 
 
-RECEIVER_HINT = "step 6 (receiver): local events"
+RECEIVER_HINT = "step 6, Record own events: yes"
 
 CHECKS: Dict[str, Tuple[Check, str]] = {
     "package_audit_installed": package("audit"),
     "service_auditd_enabled": service("auditd", "audit"),
     "auditd_name_format": auditd_setting("name_format", _name_format_state, "hostname, fqd or numeric",
-                                         _step2("name_format")),
+                                         _step2("Name format: hostname")),
     "auditd_overflow_action": auditd_setting("overflow_action", lambda r: r"^(?i)(syslog|single|halt)(?-i)$",
-                                             "SYSLOG, SINGLE or HALT", _step2("overflow_action")),
+                                             "SYSLOG, SINGLE or HALT", _step2("Queue overflow action: syslog")),
     "auditd_log_format": auditd_setting("log_format", lambda r: r"^(?i)ENRICHED(?-i)$", "ENRICHED",
-                                        _step2("log_format ENRICHED")),
+                                        _step2("Log format: ENRICHED")),
     "auditd_local_events": auditd_setting("local_events", lambda r: r"^(?i)yes(?-i)$", "yes",
                                           RECEIVER_HINT),
     "auditd_data_disk_full_action": disk_action("disk_full_action"),

@@ -18,8 +18,7 @@ RSYSLOG_D = "/etc/rsyslog.d"
 CONF = r"^.+\.conf$"         # rsyslog_remote_loghost, rsyslog_omfwd_*, remote_access_monitoring
 ANY_CONF = r"^.*conf$"       # rsyslog_encrypt_offload_*
 DOT_CONF = r"^.*\.conf$"     # rsyslog_nolisten
-FORWARD_HINT = "step 4 (remote host): forward all facilities"
-TLS_HINT = "step 8 (security): encryption tls"
+TLS_HINT = "step 8, Encryption: tls"
 OMFWD = re.compile(r'(?i)\btype\s*=\s*"omfwd"')
 
 
@@ -46,7 +45,7 @@ def _not_forwarding(s: Subject, what: str) -> Verdict:
     if a.method == "audisp-remote":
         return not_met("%s; audisp-remote forwards this host's records, and the STIG checks "
                        "rsyslog (method rsyslog)" % what)
-    return not_met(what, FORWARD_HINT)
+    return not_met(what)
 
 
 # ---------------------------------------------------------------- offloading
@@ -61,7 +60,7 @@ def remote_loghost(s: Subject, rule: ContentRule) -> Verdict:
     if forwards(s) and s.answers.role == "sender":
         return not_met("only some messages are forwarded (an omfwd action behind a filter, like "
                        "the audit facility only); the check wants every facility (`*.*`) "
-                       "forwarded", FORWARD_HINT)
+                       "forwarded")
     return _not_forwarding(s, "no `*.* @@host` or `*.* action(type=\"omfwd\" ...)`")
 
 
@@ -89,7 +88,7 @@ def default_driver(s: Subject, rule: ContentRule) -> Verdict:
     if verdict.status != "met" and any_instance(
             s, ANY_CONF, r'(?i)\bDefaultNetStreamDriver\b(?-i)\s*=\s*"ossl"'):
         return not_met('DefaultNetstreamDriver="ossl": the RHEL %d STIG check accepts only gtls '
-                       "(rsyslog-gnutls)" % s.major, "step 8 (security): TLS driver gtls")
+                       "(rsyslog-gnutls)" % s.major, "step 8, TLS driver: gtls")
     return verdict
 
 
@@ -180,9 +179,7 @@ def remote_access_monitoring(s: Subject, rule: ContentRule) -> Verdict:
     missing = [f for f in ACCESS_FACILITIES if not any_instance(s, CONF, _facility(f))]
     if not missing:
         return met("auth.*, authpriv.* and daemon.* are logged to files")
-    hint = ("step 4 (remote host): log auth and daemon messages" if s.answers.method == "rsyslog"
-            else None)
-    return not_met("no rule writes %s to a file" % " or ".join(f + ".*" for f in missing), hint)
+    return not_met("no rule writes %s to a file" % " or ".join(f + ".*" for f in missing))
 
 
 NOLISTEN_LEGACY = r"^[\s]*\$((?:Input(?:TCP|RELP)|UDP)ServerRun|ModLoad[\s]+(imtcp|imudp|imrelp))"
@@ -202,7 +199,7 @@ def nolisten(s: Subject, rule: ContentRule) -> Verdict:
 CHECKS: Dict[str, Tuple[Check, str]] = {
     "package_rsyslog_installed": package("rsyslog"),
     "service_rsyslog_enabled": service("rsyslog", "rsyslog"),
-    "package_rsyslog-gnutls_installed": package("rsyslog-gnutls", "step 8 (security): TLS driver gtls"),
+    "package_rsyslog-gnutls_installed": package("rsyslog-gnutls", "step 8, TLS driver: gtls"),
     "rsyslog_remote_loghost": (remote_loghost, "a line `*.* @@host` or `*.* action(type=\"omfwd\" "
                                                "target=...)` in rsyslog.conf or a drop-in"),
     "rsyslog_encrypt_offload_defaultnetstreamdriver": (

@@ -124,16 +124,23 @@ def compliance_view(projected, answers, major: int, basis: str) -> ComplianceVie
                           basis, site_values=site_values(answers))
     if release is None:
         return view
+    shown = [rule for rule in release.rules if _shown(rule, answers)]
+    view.site_values = {k: v for k, v in view.site_values.items() if any(k in r.values for r in shown)}
     subject = Subject(projected, answers, major, view.site_values)
-    view.rows = [_row(rule, subject) for rule in release.rules if _shown(rule, answers)]
+    view.rows = [_row(rule, subject) for rule in shown]
     return view
 
 
-def planned_view(host, facts, answers, state, changes, plan_error: Optional[str] = None) -> ComplianceView:
-    """The view of the host as `changes` (a plan's) leave it; without a plan (`plan_error`:
-    why not), of the host as it is."""
-    basis = ("the host as Apply would leave it" if plan_error is None else
-             "the host as it is now (no plan yet: %s)" % plan_error)
+def planned_view(host, facts, answers, state, changes, plan_error: Optional[str] = None,
+                 planned: bool = True) -> ComplianceView:
+    """The view of the host as `changes` (a plan's) leave it; of the host as it is when not
+    `planned` or when there is no plan (`plan_error`: why not)."""
+    if not planned:
+        changes, basis = [], "the host as it is now"
+    elif plan_error is not None:
+        changes, basis = [], "the host as it is now (no plan yet: %s)" % plan_error
+    else:
+        basis = "the host as Apply would leave it" if changes else "the host as it is (nothing to apply)"
     return compliance_view(ProjectedHost.after(host, state, changes), answers, facts.os_major, basis)
 
 
