@@ -151,6 +151,9 @@ def tailoring(extra_rules: Iterable[str], values: Mapping[str, str]) -> str:
     for value_id, value in sorted(values.items()):
         ET.SubElement(profile, "{%s}set-value" % XCCDF, {"idref": VALUE_PREFIX + value_id}).text = value
     ET.register_namespace("xccdf-1.2", XCCDF)
+    # One element a line: OpenSCAP 1.3.7 skips a set-value that directly follows a select
+    # without whitespace between them (seen: the loghost value ignored, the rule failed).
+    ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
