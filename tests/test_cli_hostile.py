@@ -113,6 +113,11 @@ CASES = [
     (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
     (["apply", "--root", "{root}"], 2, "--answers"),
     (["--demo", "--root", "{root}"], 2, "--demo"),
+    (["--root", "{root}", "history"], 2, "--root before `history`"),
+    (["--root={root}", "apply", "--answers", SENDER, "--yes"], 2, "--root before `apply`"),
+    (["--ascii", "plan", "--answers", SENDER, "--root", "{root}"], 2, "--ascii before `plan`"),
+    (["--version", "--demo"], 2, "not allowed with argument"),
+    (["rollback", "--after", "5", "--root", "{root}"], 2, "--after: only with --if-unconfirmed"),
 ]
 
 

@@ -28,3 +28,18 @@ def test_every_subcommand_is_documented():
     subparsers = next(a for a in parser._actions if a.dest == "command")
     missing = [name for name in subparsers.choices if f"auditd-wizard {name}" not in README]
     assert missing == []
+
+
+def test_the_first_command_says_how_to_leave_where_the_sandbox_is_and_the_os_choices():
+    from wizard.cli.parser import OS_CHOICES
+    after = README.split("```", 2)[2].split("\n## ")[0]   # the text after the two commands
+    assert "F9" in after and "$TMPDIR" in after and "auditd-wizard-demo-" in after
+    assert [name for name in OS_CHOICES if f"`{name}`" not in after] == []
+
+
+def test_install_covers_the_pyz_then_pipx_then_a_venv():
+    install = README.split("## Install")[1].split("\n## ")[0]
+    places = [install.find(word) for word in ("auditd-wizard.pyz", "pipx install", "python3 -m venv")]
+    assert -1 not in places and places == sorted(places)
+    assert "packaging/build_pyz.py" in install and "Why pex" in install
+    assert "Why not `pip install` into the system Python" in install

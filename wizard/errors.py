@@ -12,6 +12,21 @@ EXIT_DECLINED = 5      # a confirmation prompt was answered no; nothing was chan
 EXIT_INTERNAL = 70     # a bug: never a traceback (AUDITD_WIZARD_DEBUG=1 shows it)
 EXIT_INTERRUPTED = 130  # Ctrl+C
 
+# What each code means, for the manual page (README "Exit codes" lists the same codes; a test
+# keeps them together).
+EXIT_MEANINGS = {
+    EXIT_OK: "done, or nothing to change",
+    EXIT_FAILED: "an apply failed and what it changed was rolled back; or a rollback failed",
+    EXIT_USAGE: "invalid answers or arguments, one line per problem naming the field or option; "
+                "nothing was changed",
+    EXIT_PROBLEM: "doctor or test found a problem",
+    EXIT_REFUSED: "refused: not an EL host, not root, EL7, not a sandbox, or another instance "
+                  "is applying",
+    EXIT_DECLINED: "the confirmation prompt was answered no; nothing was changed",
+    EXIT_INTERNAL: "internal error, a bug (never a traceback; AUDITD_WIZARD_DEBUG=1 shows it)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl+C)",
+}
+
 
 class UserError(Exception):
     def __init__(self, lines: Union[str, Sequence[str]], exit_code: int = EXIT_USAGE):

@@ -12,7 +12,6 @@ import fcntl
 import json
 import os
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -22,6 +21,7 @@ from typing import Iterator, List, Optional
 from backends import transaction
 from backends.atomic import atomic_write
 from backends.runner import CommandError
+from wizard.relaunch import self_argv
 
 PENDING, CONFIRMED, ROLLED_BACK, FAILED = "pending", "confirmed", "rolled-back", "rollback-failed"
 
@@ -99,7 +99,7 @@ def unit_name(tx_id: str) -> str:
 
 
 def _rollback_argv(host, tx_id: str) -> List[str]:
-    argv = [sys.executable, "-m", "wizard.cli", "rollback", tx_id, "--if-unconfirmed"]
+    argv = self_argv() + ["rollback", tx_id, "--if-unconfirmed"]
     return argv if host.is_real else argv + ["--root", str(host.root)]
 
 
@@ -110,7 +110,7 @@ def start(host, tx_id: str, seconds: int) -> Trial:
         _save(host, trial)
     if host.is_sandbox or not host.is_real:
         child = subprocess.Popen(
-            [sys.executable, "-m", "wizard.trial", str(host.root), tx_id, str(int(seconds))],
+            _rollback_argv(host, tx_id) + ["--after", str(int(seconds))],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             close_fds=True, start_new_session=True)   # survives the wizard and its terminal
         trial.timer = f"pid {child.pid}"
@@ -168,20 +168,3 @@ def rollback_if_unconfirmed(host, tx_id: str) -> Trial:
             result.error if result is not None else "the host stayed locked")
         _save(host, trial)
         return trial
-
-
-def _timer_main(argv: List[str]) -> int:
-    """python -m wizard.trial ROOT TX_ID SECONDS: the sandbox's detached timer."""
-    from backends.host import Host
-    import wizard.doctor  # noqa: F401  (registers the doctor's change kinds for the rollback)
-    root, tx_id, seconds = argv
-    time.sleep(float(seconds))
-    try:
-        rollback_if_unconfirmed(Host.for_root(root), tx_id)
-    except Exception:   # a detached process has nobody to tell; the trial file says FAILED
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_timer_main(sys.argv[1:]))

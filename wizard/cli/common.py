@@ -18,15 +18,20 @@ def resolve_root(root: Optional[str]) -> str:
             raise UserError(f"--root {root}: not a sandbox root (no .sandbox/state.json); "
                             f"create one with `auditd-wizard demo-root {root}`", EXIT_REFUSED)
         return str(path.resolve())
-    release = Path("/etc/os-release")
-    text = release.read_text(errors="replace") if release.exists() else ""
-    is_el = any(word in text for word in ('ID_LIKE="rhel', "ID_LIKE=rhel", 'ID="rhel"', "ID=rhel",
-                                           'ID_LIKE="centos rhel', 'ID_LIKE="fedora'))
+    is_el = is_el_host()
     if not is_el or os.geteuid() != 0:
         why = "this machine is not an AlmaLinux/RHEL-family host" if not is_el else "you are not root"
         raise UserError(f"{why}; try it on a sandbox: `auditd-wizard --demo`, or "
                         "`auditd-wizard demo-root DIR` and then `--root DIR`", EXIT_REFUSED)
     return "/"
+
+
+def is_el_host() -> bool:
+    """This machine is of the AlmaLinux/RHEL family (by /etc/os-release)."""
+    release = Path("/etc/os-release")
+    text = release.read_text(errors="replace") if release.exists() else ""
+    return any(word in text for word in ('ID_LIKE="rhel', "ID_LIKE=rhel", 'ID="rhel"', "ID=rhel",
+                                         'ID_LIKE="centos rhel', 'ID_LIKE="fedora'))
 
 
 def root_option(root: str) -> str:

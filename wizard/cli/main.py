@@ -10,17 +10,36 @@ from typing import List, Optional
 
 from wizard.cli.output import PipeGuard
 from wizard.cli.parser import build_parser
-from wizard.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, UserError
+from wizard.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UserError
 
 __all__ = ["build_parser", "main", "run"]
 
 
 def run(argv: Optional[List[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
-    handler = "version:version" if getattr(args, "version", False) else args.handler
-    module_name, function_name = handler.split(":")
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(argv)
+    before = _options_before_command(parser, argv)
+    if args.command and before:
+        # argparse would let the command's own defaults replace them: `--root DIR apply ...`
+        # would act on this host instead of the sandbox.
+        raise UserError(f"{', '.join(before)} before `{args.command}`: options before a command "
+                        f"are the wizard's own; give them after it, like "
+                        f"`auditd-wizard {args.command} {before[0]} ...`", EXIT_USAGE)
+    module_name, function_name = args.handler.split(":")
     module = importlib.import_module(f"wizard.cli.{module_name}")
     return getattr(module, function_name)(args)
+
+
+def _options_before_command(parser, argv: List[str]) -> List[str]:
+    """The options written before the first positional word (the command)."""
+    takes_value = {flag for action in parser._actions if action.option_strings and action.nargs != 0
+                   for flag in action.option_strings}
+    seen, index = [], 0
+    while index < len(argv) and argv[index].startswith("-") and argv[index] not in ("-", "--"):
+        seen.append(argv[index].split("=", 1)[0])
+        index += 2 if argv[index] in takes_value else 1
+    return seen if index < len(argv) else []
 
 
 def main(argv: Optional[List[str]] = None) -> int:

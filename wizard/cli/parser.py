@@ -22,27 +22,30 @@ def add_answers(p: argparse.ArgumentParser, required: bool, help: str) -> None:
 
 
 def _wizard(parser: argparse.ArgumentParser, sub) -> None:
-    """The TUI: no command, or `encrypt`."""
-    parser.add_argument("--version", action="store_true",
-                        help="print the version of auditd-wizard, of Python and (on a host or "
-                             "with --root) of the audit package, then exit")
-    _tui_options(parser, "wizard")
+    """The TUI: no command, or `encrypt`. --version, --man and --demo switch the handler (so
+    the TUI's own path never loads the sandbox code before its first frame)."""
+    only_one = parser.add_mutually_exclusive_group()
+    only_one.add_argument("--version", action="store_const", dest="handler", const="version:version",
+                          help="print the version of auditd-wizard, of Python and (on a host or "
+                               "with --root) of the audit package, then exit")
+    only_one.add_argument("--man", action="store_const", dest="handler", const="manpage:manpage",
+                          help="print the manual page auditd-wizard(8) (read it with "
+                               "`auditd-wizard --man | man -l -`), then exit")
+    _tui_options(parser, "wizard", only_one)
     parser.add_argument("--start-at", metavar="STEP",
                         help="open at this step (its number 1-9 or its name, like 'security')")
 
     p = sub.add_parser("encrypt", help="start the wizard at the Security step (guided encryption)",
                        description="The wizard, opened at step 8 (Security): Kerberos for the "
                                    "audisp-remote method, TLS for the rsyslog method.")
-    _tui_options(p, "encrypt")
+    _tui_options(p, "encrypt", p)
 
 
-def _tui_options(p: argparse.ArgumentParser, function: str) -> None:
-    # --demo switches the handler to demo.py, which makes the sandbox and then runs the TUI:
-    # the TUI's own path never loads the sandbox code before its first frame.
+def _tui_options(p: argparse.ArgumentParser, function: str, demo_in) -> None:
     p.set_defaults(handler=f"tui:{function}")
-    p.add_argument("--demo", action="store_const", dest="handler", const=f"demo:{function}",
-                   help="run the wizard on a fresh demo sandbox in a new folder under $TMPDIR "
-                        "(nothing on this machine changes); not with --root")
+    demo_in.add_argument("--demo", action="store_const", dest="handler", const=f"demo:{function}",
+                         help="run the wizard on a fresh demo sandbox in a new folder under "
+                              "$TMPDIR (nothing on this machine changes); not with --root")
     p.add_argument("--os", choices=OS_CHOICES, default="almalinux-9", help=OS_HELP)
     add_root(p)
     add_answers(p, False, "pre-fill every field from this answers file")
@@ -74,6 +77,8 @@ def _transactions(sub) -> None:
     add_root(p)
     p.add_argument("--if-unconfirmed", action="store_true",
                    help="only when the trial apply was not confirmed (the timer uses this)")
+    p.add_argument("--after", type=options.seconds(0, whole=True), metavar="SECONDS",
+                   help="with --if-unconfirmed: wait SECONDS first (a sandbox's trial timer)")
     p.set_defaults(handler="transactions:rollback")
 
     p = sub.add_parser("confirm", help="keep the changes of a trial apply (apply --confirm-within)")

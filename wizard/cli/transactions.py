@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from backends.host import Host
 from backends.transaction import TransactionError
@@ -15,7 +16,9 @@ from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError
 def rollback(args) -> int:
     root = resolve_root(args.root)
     if args.if_unconfirmed:
-        return rollback_if_unconfirmed(root, args.id)
+        return rollback_if_unconfirmed(root, args.id, args.after or 0)
+    if args.after is not None:
+        raise UserError("--after: only with --if-unconfirmed", EXIT_USAGE)
     tx_id = args.id
     session = open_session(root)
     if args.last:
@@ -36,9 +39,10 @@ def rollback(args) -> int:
     return EXIT_FAILED
 
 
-def rollback_if_unconfirmed(root: str, tx_id) -> int:
+def rollback_if_unconfirmed(root: str, tx_id, after: int) -> int:
     if not tx_id:
         raise UserError("--if-unconfirmed needs a transaction id", EXIT_USAGE)
+    time.sleep(after)
     try:
         done = trial.rollback_if_unconfirmed(Host.for_root(root), tx_id)
     except trial.TrialError as error:

@@ -8,7 +8,7 @@ from importlib import metadata
 
 from backends.host import Host
 from backends.runner import CommandError
-from wizard.cli.common import resolve_root
+from wizard.cli.common import is_el_host, resolve_root
 from wizard.errors import EXIT_OK
 from wizard.facts import package_version
 
@@ -23,7 +23,10 @@ def program_version() -> str:
 
 
 def audit_line(root_option) -> str:
-    root = resolve_root(root_option) if root_option else "/"
+    if root_option is None and not is_el_host():
+        return ("audit: not asked (this machine is not an AlmaLinux/RHEL-family host; "
+                "--root DIR asks a sandbox)")
+    root = resolve_root(root_option) if root_option is not None else "/"
     where = "this host" if root == "/" else f"sandbox {root}"
     runner = Host.for_root(root).runner
     if not runner.has_command("rpm"):
