@@ -19,7 +19,7 @@ EXIT_MEANINGS = {
     EXIT_FAILED: "an apply failed and what it changed was rolled back; or a rollback failed",
     EXIT_USAGE: "invalid answers or arguments, one line per problem naming the field or option; "
                 "nothing was changed",
-    EXIT_PROBLEM: "doctor or test found a problem",
+    EXIT_PROBLEM: "doctor or test found a problem; compliance found a STIG rule not met",
     EXIT_REFUSED: "refused: not an EL host, not root, EL7, not a sandbox, or another instance "
                   "is applying",
     EXIT_DECLINED: "the confirmation prompt was answered no; nothing was changed",
