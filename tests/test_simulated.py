@@ -44,6 +44,19 @@ def test_rpm_queryformat_missing_package_exits_1_and_says_so(runner):
     assert result.stdout == "package audispd-plugins is not installed\n"
 
 
+def test_rpm_exits_with_the_number_of_packages_not_installed(runner):
+    names = ["audit", "audispd-plugins", "rsyslog-gnutls", "rsyslog-openssl", "krb5-workstation"]
+    result = runner.run(["rpm", "-q", "--qf", QF, *names], ok_codes=range(256))
+    assert result.exit_code == 4   # as the real rpm 4.18 does
+    assert result.stdout.splitlines()[0] == "3.1.5-8.el9"
+
+
+def test_probe_reads_the_installed_packages_when_several_are_missing(runner):
+    from wizard.probe import read_packages
+    installed = read_packages(runner)
+    assert installed == {"audit": "3.1.5-8.el9", "rsyslog": "8.2412.0-1.el9"}
+
+
 def test_rpm_q_prints_full_names_with_arch(runner):
     result = runner.run(["rpm", "-q", "audit", "firewalld"])
     assert result.stdout == "audit-3.1.5-8.el9.x86_64\nfirewalld-1.3.4-9.el9_5.noarch\n"

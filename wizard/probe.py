@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
+from backends.changes.base import ANY_EXIT
 from backends.host import FileStat
 from backends.runner import CommandError
 
@@ -38,7 +39,8 @@ def _run(runner, argv: List[str], ok: Iterable[int] = (0,)):
 
 def read_packages(runner, names: Iterable[str] = PACKAGES_OF_INTEREST) -> Dict[str, str]:
     names = list(names)
-    result = _run(runner, ["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}\\n", *names], ok=(0, 1))
+    # rpm exits with the number of the names that are not installed; each gets its own line.
+    result = _run(runner, ["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}\\n", *names], ok=ANY_EXIT)
     if result is None:
         return {}
     installed = {}

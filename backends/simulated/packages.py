@@ -50,7 +50,8 @@ def rpm(state: dict, argv: Sequence[str], root: Path) -> Outcome:
             out.append(f"{name}-{evr}.{_arch(name)}\n")
         else:
             out.append(_query_format(fmt, name, evr))
-    return Outcome(1 if missing else 0, "".join(out), "")
+    # Real rpm exits with the number of packages that are not installed (4 for four).
+    return Outcome(min(missing, 255), "".join(out), "")
 
 
 def _query_format(fmt: str, name: str, evr: str) -> str:
