@@ -508,3 +508,24 @@ def test_move_file_sets_a_file_aside_and_undo_puts_it_back(tmp_path):
     assert stray.read_bytes() == content and stray.stat().st_mode == mode
     move.undo(host, before)          # idempotent
     assert stray.read_bytes() == content
+
+
+@pytest.mark.parametrize("mode, relabelled", [("Disabled", False), ("Permissive", True),
+                                               ("Enforcing", True)])
+def test_real_host_runs_restorecon_only_when_selinux_is_on(tmp_path, monkeypatch, mode, relabelled):
+    """WriteFile through the real ShRunner: getenforce and restorecon are programs on PATH that
+    say the mode and record their calls (the machine running the tests has no SELinux)."""
+    from backends.sh_runner import ShRunner
+    tools, calls = tmp_path / "bin", tmp_path / "restorecon-calls"
+    tools.mkdir()
+    (tools / "getenforce").write_text("#!/bin/sh\necho %s\n" % mode)
+    (tools / "restorecon").write_text('#!/bin/sh\necho "$@" >> %s\n' % calls)
+    for program in ("getenforce", "restorecon"):
+        (tools / program).chmod(0o755)
+    monkeypatch.setenv("PATH", "%s:%s" % (tools, os.environ["PATH"]))
+    host = Host(tmp_path / "root", ShRunner())
+    (tmp_path / "root" / "etc").mkdir(parents=True)
+    WriteFile("/etc/x.conf", "a = b\n").apply(host)
+    assert (tmp_path / "root" / "etc" / "x.conf").read_text() == "a = b\n"
+    expected = "%s\n" % (tmp_path / "root" / "etc" / "x.conf") if relabelled else None
+    assert (calls.read_text() if calls.exists() else None) == expected

@@ -12,6 +12,7 @@ from typing import ClassVar, List, Optional
 
 from backends.atomic import atomic_write, fsync_dir
 from backends.changes.base import Change, ChangeError, run
+from backends.runner import CommandError
 from backends.sh_runner import ShRunner
 
 DEFAULT_FILE_MODE = 0o640
@@ -19,9 +20,20 @@ NEW_DIR_MODE = 0o755
 
 
 def _restore_selinux_context(host, abs_path: str) -> None:
-    # Only a real host has contexts; the sandbox's files are plain files in a folder.
-    if isinstance(host.runner, ShRunner) and host.runner.has_command("restorecon"):
+    # Only a real host with SELinux on has contexts; the sandbox's files are plain files.
+    if (isinstance(host.runner, ShRunner) and host.runner.has_command("restorecon")
+            and _selinux_enabled(host)):
         run(host, ["restorecon", str(host.path(abs_path))])
+
+
+def _selinux_enabled(host) -> bool:
+    """getenforce says Enforcing or Permissive (Disabled, or no getenforce: no labels to restore)."""
+    if not host.runner.has_command("getenforce"):
+        return False
+    try:
+        return run(host, ["getenforce"]).stdout.strip() in ("Enforcing", "Permissive")
+    except CommandError:
+        return False
 
 
 @dataclasses.dataclass
