@@ -216,8 +216,12 @@ class ReviewScreen(Screen):
                            f"To undo it: F7 History, or `auditd-wizard rollback {result.tx_id}{root}`.")
         else:
             self.state = "failed"
-            outcome.update(f"Failed: {result.error}\nEverything was restored: transaction "
-                           f"{result.tx_id} was rolled back and the host is as before.")
+            restored = (f"Everything was restored: transaction {result.tx_id} was rolled back "
+                        "and the host is as before." if result.restored else
+                        f"Not everything could be restored (transaction {result.tx_id} is "
+                        f"rollback-incomplete): {'; '.join(result.undo_errors)}. Check these by "
+                        "hand, then roll it back again from F7 History.")
+            outcome.update(f"Failed: {result.error}\n{restored}")
         outcome.set_class(self.state == "failed", "-failed")
         self.refresh_bindings()
         self.app.after_apply(self.state == "done")

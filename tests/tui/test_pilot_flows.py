@@ -77,7 +77,8 @@ def test_failure_during_apply_restores_everything(tmp_path):
     before_files = host_files(root)
     path = root / ".sandbox" / "state.json"
     st = json.loads(path.read_text())
-    st["fail"] = [{"argv": ["service", "auditd", "restart"], "exit_code": 1,
+    # once: the apply's restart fails; the restart after the rollback works
+    st["fail"] = [{"argv": ["service", "auditd", "restart"], "exit_code": 1, "times": 1,
                    "stderr": "Job for auditd.service failed (injected)"}]
     path.write_text(json.dumps(st))
     packages_before = dict(st["packages"])

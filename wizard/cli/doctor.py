@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+from wizard.cli.apply import print_restored
 from wizard.cli.common import confirm_or_stop, open_session, resolve_root
 from wizard.doctor.render import as_json, as_text
 from wizard.cli.output import ChangeProgress
@@ -36,7 +37,8 @@ def doctor(args) -> int:
         confirm_or_stop("Apply these fixes?", "not fixed")
     result = session.apply_fixes(chosen, on_event=ChangeProgress())
     if not result.ok:
-        print(f"Failed: {result.error}; everything was restored.", file=sys.stderr)
+        print(f"Failed: {result.error}", file=sys.stderr)
+        print_restored(result)
         return EXIT_FAILED
     print(f"Fixed (transaction {result.tx_id}; undo with `auditd-wizard rollback {result.tx_id}`).")
     again = session.diagnose(role=role)
