@@ -24,6 +24,7 @@ def die():
 def main(root, plan_path, mode, k, host_factory):
     from backends.changes import Change
     from backends.transaction import Transaction
+    import wizard.plan.drafts  # noqa: F401  registers the editor EditFile applies with, as planning does
 
     k = int(k)
     host = resolve(host_factory)(root)

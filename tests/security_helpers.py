@@ -2,6 +2,7 @@
 import os
 from pathlib import Path
 
+from backends.changes import WriteFile
 from wizard.sandbox import make_demo_root
 from wizard.session import Session
 
@@ -68,7 +69,7 @@ def put_file(root: Path, abs_path: str, content, mode: int, uid: int = 0, gid: i
 
 
 def writes(session: Session) -> dict:
-    return {c.path: c.content for c in session.plan().changes if c.kind == "write-file"}
+    return {c.path: c.content for c in session.plan().changes if isinstance(c, WriteFile)}
 
 
 def kinds(session: Session, kind: str) -> list:

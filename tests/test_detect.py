@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from backends.changes import WriteFile
 from wizard.answers import load_answers
 from wizard.sandbox import make_demo_root
 from wizard.session import Session
@@ -122,7 +123,7 @@ def test_rsyslog_settings_the_answers_cannot_hold_are_reported(tmp_path):
     assert "10-central.conf line 2: legacy" in notes
     # the plan puts back what the wizard writes
     assert "/etc/rsyslog.d/auditd-wizard-forward.conf" in [
-        c.path for c in session.plan().changes if c.kind == "write-file"]
+        c.path for c in session.plan().changes if isinstance(c, WriteFile)]
 
 
 def test_forwarding_facility_and_plugin_facility_disagree(tmp_path):
@@ -181,7 +182,7 @@ def test_encrypt_starts_from_a_plaintext_rsyslog_setup(tmp_path, monkeypatch, ro
     assert session.set_field("security.encryption", "tls") is None
     # the receiver's certificate name (the sender's server is an address) / the senders' names
     assert session.set_field("security.peer_names", ["*.example.com"]) is None
-    written = {c.path: c.content for c in session.plan().changes if c.kind == "write-file"}
+    written = {c.path: c.content for c in session.plan().changes if isinstance(c, WriteFile)}
     dropin = "/etc/rsyslog.d/auditd-wizard-%s.conf" % ("forward" if role == "sender" else "collect")
     assert list(written) == [dropin]   # only the drop-in changes: the rest is already there
     assert 'StreamDriverMode="1"' in written[dropin] or 'StreamDriver.Mode="1"' in written[dropin]

@@ -42,6 +42,6 @@ def test_full_plan_survives_every_failure_and_kill(tmp_path, os_name, answers, e
     changes = full_plan(tmp_path, os_name, answers)
     assert len(changes) == expected_n, [c.describe() for c in changes]
     n, cases = assert_fault_tolerant(lambda d: make_demo_root(d, os_name), changes)
-    commands = sum(1 for c in changes if c.kind != "write-file")
+    commands = sum(1 for c in changes if c.kind not in ("write-file", "edit-file"))
     assert (n, cases) == (expected_n, 1 + n + commands + (2 * n + 2) + n)
     print(f"{os_name}: N={n} changes, {cases} fault cases")

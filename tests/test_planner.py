@@ -176,3 +176,30 @@ def test_port_relabelled_with_m_is_not_relabelled_again(tmp_path):
     assert session.apply().ok
     again = session_for_existing(tmp_path, answers)
     assert again.plan().empty, render_plan(again, again.plan())
+
+
+@pytest.mark.parametrize("os_name", OSES)
+def test_files_a_package_installs_get_the_edits_not_the_bundled_copy(tmp_path, os_name):
+    """audisp-remote.conf and au-remote.conf do not exist before audispd-plugins is installed:
+    the edits go to the files dnf installs (here with a line of the distribution's own), not to
+    the wizard's bundled copy written over them; the rollback puts dnf's files back."""
+    session = session_for(tmp_path, os_name, SENDER)
+    root = tmp_path / "root"
+    state_file = root / ".sandbox" / "state.json"
+    state = json.loads(state_file.read_text())
+    shipped = state["package_files"]["audispd-plugins"]
+    for relpath in ("etc/audit/audisp-remote.conf", "etc/audit/plugins.d/au-remote.conf"):
+        shipped[relpath]["content"] = "# shipped by this distribution's package\n" + shipped[relpath]["content"]
+        shipped[relpath]["mode"] = 0o600
+    state_file.write_text(json.dumps(state))
+    result = session.apply()
+    assert result.ok, result.error
+    for path in ("/etc/audit/audisp-remote.conf", "/etc/audit/plugins.d/au-remote.conf"):
+        text = (root / path.lstrip("/")).read_text()
+        assert text.startswith("# shipped by this distribution's package\n"), text
+        assert oct((root / path.lstrip("/")).stat().st_mode & 0o777) == "0o600"   # dnf's mode kept
+    assert "remote_server = logs.example.com" in (root / "etc/audit/audisp-remote.conf").read_text()
+    assert "active = yes" in (root / "etc/audit/plugins.d/au-remote.conf").read_text()
+    rolled = session.rollback(result.tx_id)
+    assert rolled.ok, rolled.error
+    assert not (root / "etc/audit/audisp-remote.conf").exists()   # dnf remove took it away again

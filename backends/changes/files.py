@@ -8,7 +8,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import ClassVar, List, Optional
+from typing import Callable, ClassVar, Dict, List, Optional
 
 from backends.atomic import atomic_write, fsync_dir
 from backends.changes.base import Change, ChangeError, run
@@ -193,6 +193,45 @@ class RemoveFile(Change):
     def undo(self, host, before: dict) -> None:
         if before.get("exists"):
             _restore_file(host, self.path, before)
+
+
+# Editors an EditFile may name: name -> function(text, edits) -> new text. The wizard
+# registers its own (a format backends knows nothing of); undo never needs one.
+Editor = Callable[[str, list], str]
+_EDITORS: Dict[str, Editor] = {}
+
+
+def register_editor(name: str, editor: Editor) -> None:
+    _EDITORS[name] = editor
+
+
+@dataclasses.dataclass
+class EditFile(WriteFile):
+    """A WriteFile for a file that did not exist when it was planned: when it applies, the
+    `edits` are made by the registered `editor` to the file as it is then (the one a package
+    installed earlier in the same transaction), or to `base` (the packaged copy the plan was
+    worked out from) when it still does not exist. `content` is that planned result, shown
+    in the preview. Capture, undo and the mode/owner rules are WriteFile's."""
+    kind: ClassVar[str] = "edit-file"
+    editor: str = ""
+    edits: List[list] = dataclasses.field(default_factory=list)
+    base: str = ""
+
+    def preview(self, host) -> str:
+        note = ""
+        if host.stat(self.path) is None:
+            note = ("if a package installed before this change brings the file, the same edits "
+                    "are made to that file instead\n")
+        return note + super().preview(host)
+
+    def apply(self, host) -> None:
+        try:
+            edit = _EDITORS[self.editor]
+        except KeyError:
+            raise ChangeError(f"cannot edit {self.path}: no editor {self.editor!r} is loaded") from None
+        current = host.read_text(self.path)
+        self.content = edit(self.base if current is None else current, self.edits)
+        super().apply(host)
 
 
 def _make_private_dirs(directory: Path) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 # Change kinds that leave a file with new content, and those that take a file away.
-_WRITES = ("write-file",)
+_WRITES = ("write-file", "edit-file")   # edit-file: the planned edits of a file a package brings
 _REMOVALS = ("move-file", "remove-file")
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional
 
-from backends.changes import (Change, FirewallPort, InstallPackages, SELinuxPort, ServiceState,
-                              WriteFile)
+from backends.changes import (Change, EditFile, FirewallPort, InstallPackages, SELinuxPort,
+                              ServiceState, WriteFile)
 from wizard.facts import HostFacts
 from wizard.model import Answers
 from wizard.plan import auditd, security
-from wizard.plan.drafts import Drafts
+from wizard.plan.drafts import KEY_EDITOR, Drafts
 from wizard.plan.methods import method_for
 from wizard.probe import SystemState
 from wizard.steps import STEPS
@@ -133,6 +133,11 @@ def assemble(ctx: PlanContext) -> Plan:
     if ctx.packages:
         changes.append(InstallPackages(ctx.packages, group="1"))
     for draft in ctx.drafts.changed():
+        if draft.original is None and draft.edits:
+            # a file a package may bring (installed by this plan): the edits go to that file
+            changes.append(EditFile(draft.path, draft.text, group=str(draft.first_step),
+                                    editor=KEY_EDITOR, edits=draft.edits, base=draft.base))
+            continue
         changes.append(WriteFile(draft.path, draft.text, mode=None if draft.original is not None else draft.mode,
                                  group=str(draft.first_step)))
     commands = sorted(ctx.commands, key=lambda c: isinstance(c, ServiceState))  # services last

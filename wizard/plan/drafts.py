@@ -9,7 +9,10 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple
 
+from backends.changes import register_editor
 from wizard.conf import KeyValueFile
+
+KEY_EDITOR = "audit-key-value"
 
 
 @dataclass
@@ -21,6 +24,9 @@ class Draft:
     step_diffs: Dict[int, Tuple[str, str]] = field(default_factory=dict)  # step -> (before, after)
     first_step: Optional[int] = None
     mode: int = 0o640
+    # the key edits made, in order ([op, key, value]), so they can be made again to the file a
+    # package installs before the write (see EditFile); None once the whole text was replaced
+    edits: Optional[List[list]] = field(default_factory=list)
 
     def __post_init__(self):
         self.text = self.base
@@ -48,20 +54,15 @@ class Drafts:
         """Set `key = value` lines; `same(key, old, new)` decides when an existing value is
         already right (audit's parsers are case-insensitive for most values)."""
         draft = self.get(path)
-        conf = KeyValueFile.parse(draft.text)
-        for key, value in values.items():
-            old = conf.get(key)
-            if old is not None and (same or _same_value)(key, old, value):
-                continue
-            conf.set(key, value)
-        for key in remove:
-            if conf.get(key) is not None:
-                conf.remove(key)
-        self._record(step, draft, conf.render())
+        edits = [["set", k, v] for k, v in values.items()] + [["remove", k, None] for k in remove]
+        if draft.edits is not None:
+            draft.edits.extend(edits)
+        self._record(step, draft, edit_keys(draft.text, edits, same))
 
     def replace(self, step: int, path: str, text: str, mode: int = 0o640) -> None:
         draft = self.get(path)
         draft.mode = mode
+        draft.edits = None
         self._record(step, draft, text)
 
     def _record(self, step: int, draft: Draft, new_text: str) -> None:
@@ -91,6 +92,23 @@ class Drafts:
 
 def _same_value(key: str, old: str, new: str) -> bool:
     return old.strip().lower() == new.strip().lower()
+
+
+def edit_keys(text: str, edits: List[list], same=None) -> str:
+    """`text` with the edits made: ["set", key, value] (left alone when the value is already
+    the same), ["remove", key, None]."""
+    conf = KeyValueFile.parse(text)
+    for op, key, value in edits:
+        old = conf.get(key)
+        if op == "remove":
+            if old is not None:
+                conf.remove(key)
+        elif old is None or not (same or _same_value)(key, old, value):
+            conf.set(key, value)
+    return conf.render()
+
+
+register_editor(KEY_EDITOR, edit_keys)
 
 
 def unified_diff(path: str, before: Optional[str], after: str) -> str:
