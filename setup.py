@@ -4,7 +4,7 @@ from setuptools import find_packages, setup
 
 LAYERS = ("wizard", "screens", "backends")
 # Every file of a layer that is not Python (tests/test_packaging.py checks none is left out).
-PACKAGE_DATA = {"wizard": ["fixtures/**/*", "*.tcss", "compliance/*.json"], "screens": ["*.tcss"]}
+PACKAGE_DATA = {"wizard": ["fixtures/**/*", "compliance/*.json"], "screens": ["*.tcss"]}
 
 if __name__ == "__main__":
     setup(

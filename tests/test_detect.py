@@ -166,7 +166,8 @@ def test_the_broken_demos_legacy_listener_is_reported(tmp_path):
 
 @pytest.mark.parametrize("role", ["sender", "receiver"])
 def test_encrypt_starts_from_a_plaintext_rsyslog_setup(tmp_path, monkeypatch, role):
-    from wizard import app, cli
+    from screens import app
+    from wizard import cli
     from wizard.cli import tui
     root, _ = _applied(tmp_path, "rsyslog-%s-plain" % role)
     opened = {}

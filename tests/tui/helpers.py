@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Awaitable, Callable, Dict
 
-from wizard.app import make_app
+from screens.app import make_app
 from wizard.sandbox import make_demo_root
 from wizard.session import Session
 

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from tests.tui.helpers import SIZE, new_root, screen_text
 from wizard import cli
 from wizard.cli import tui
-from wizard.app import WizardApp
+from screens.app import WizardApp
 from wizard.errors import EXIT_USAGE, UserError
 from wizard.session import Session
 
@@ -112,7 +112,7 @@ def test_bad_answers_file_from_the_command_line_prints_the_field_and_exits_2(
 
 def test_nothing_on_the_way_to_the_first_frame_imports_pydantic_or_backends():
     """What the first frame needs: the CLI's own imports aside, the App and Welcome only."""
-    code = ("import sys; import wizard.app, screens.welcome, screens.diff_driver; "
+    code = ("import sys; import screens.app, screens.welcome, screens.diff_driver; "
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'backends') "
             "or m in ('wizard.model', 'wizard.session', 'wizard.facts')); print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Optional
 
-from wizard import app
+from screens import app
 from wizard.cli.common import open_session, resolve_root
 from wizard.errors import EXIT_USAGE, UserError
 from wizard.steps import step_from_name
