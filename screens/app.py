@@ -72,6 +72,7 @@ class WizardApp(App):
         self.applied = False
         self.frame = None
         self._open_session = open_session
+        self._opened_answers = session.answers if session is not None else None
         # A UserError (or any error) while opening: run_app raises it after the terminal is
         # restored, so the message and exit code are those of every other command.
         self.open_error: Optional[BaseException] = None
@@ -118,6 +119,7 @@ class WizardApp(App):
     async def _session_ready(self, session) -> None:
         from screens.welcome import WelcomeScreen
         self.session = session
+        self._opened_answers = session.answers
         if self.start_at:
             await self.switch_screen(self._make_frame())
         else:
@@ -263,7 +265,9 @@ class WizardApp(App):
             self.exit(0)
 
     def _unapplied_changes(self) -> bool:
-        if self.session is None:
+        """Only what the user changed in this session counts: the answers as opened (from the
+        host's files or an answers file) are not lost by quitting."""
+        if self.session is None or self.session.answers == self._opened_answers:
             return False
         try:
             return not self.session.plan().empty
@@ -273,6 +277,8 @@ class WizardApp(App):
     # ------------------------------------------------------------------ called by screens
     def after_apply(self, ok: bool) -> None:
         self.applied = self.applied or ok
+        if ok:       # what was applied is no longer unsaved work
+            self._opened_answers = self.session.answers
         self._sync_frame()
 
     def rollback_transaction(self, tx_id: str, then: Callable[[bool], None]) -> None:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Log, ProgressBar, Static
 
 from wizard.steps import STEPS
+from screens.confirm_apply import ConfirmApplyScreen
 from screens.trial_box import TrialChoice
 from screens.widgets import AsciiProgress, render_preview
 from screens.widgets import Plain
@@ -149,6 +150,15 @@ class ReviewScreen(Screen):
             if refused:
                 self.notify(refused, severity="error", title="Apply refused")
                 return
+        host = self.session.facts.hostname + (" (sandbox)" if self.session.is_sandbox else "")
+
+        def answered(yes: Optional[bool]) -> None:
+            if yes and self.state == "review":
+                self._start_apply(seconds)
+
+        self.app.push_screen(ConfirmApplyScreen(self.count, host, seconds), answered)
+
+    def _start_apply(self, seconds: Optional[int]) -> None:
         self.state = "applying"
         self.refresh_bindings()
         self.query_one("#review-plan").display = False

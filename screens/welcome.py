@@ -5,12 +5,15 @@ it says "Reading this host..." and `fill(session)` adds the facts and the choice
 worker has opened the Session. `LoadingScreen` stands in for the steps with --start-at."""
 from __future__ import annotations
 
+from typing import Optional
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
+from screens.confirm_rollback import ConfirmRollbackScreen
 from screens.widgets import AsciiSelect
 from screens.widgets import Plain
 
@@ -142,7 +145,14 @@ class WelcomeScreen(Screen[bool]):
         return True
 
     def action_rollback_interrupted(self) -> None:
-        self.app.rollback_transaction(self._interrupted.id, then=self._after_rollback)
+        """Ask first, as History does: it changes this host."""
+        tx = self._interrupted
+
+        def answered(yes: Optional[bool]) -> None:
+            if yes:
+                self.app.rollback_transaction(tx.id, then=self._after_rollback)
+
+        self.app.push_screen(ConfirmRollbackScreen(tx.id, tx.n_changes), answered)
 
     def _after_rollback(self, ok: bool) -> None:
         if ok:

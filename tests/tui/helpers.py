@@ -99,7 +99,11 @@ async def next_step(pilot, times: int = 1) -> None:
 
 
 async def apply_on_review(pilot) -> None:
+    """F10 on Review asks "Apply N changes to HOST?"; y confirms."""
     await pilot.press("f10")
+    await pilot.pause()
+    assert pilot.app.screen.id == "confirm-apply", "F10 on Review must ask before applying"
+    await pilot.press("y")
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(0.2)

@@ -27,7 +27,7 @@ def test_doctor_fix_from_step9_makes_the_finding_go_away(tmp_path):
         await pilot.press("a")                      # review the chosen fixes
         await pilot.pause()
         seen["review"] = screen_text(app)
-        await pilot.press("f10")                    # apply them as one transaction
+        await pilot.press("f10", "y")               # apply them as one transaction
         await settle(pilot)
         seen["applied"] = screen_text(app)
         await pilot.press("f8")                     # back to step 9: checked again
@@ -56,7 +56,7 @@ def _trial_scenario(seconds, keep, seen, wait_after=0.0):
         await pilot.pause()
         await pilot.press("t")                      # tick the trial
         app.screen.query_one("#trial-seconds").value = str(seconds)
-        await pilot.press("f10")
+        await pilot.press("f10", "y")
         await settle(pilot)
         seen["counting"] = screen_text(app)
         if keep:
@@ -164,7 +164,7 @@ def test_exports_from_review_and_history(tmp_path):
         await pilot.pause()
         seen["receiver"] = str(app.screen.query_one("#export-result").render())
         await pilot.press("escape")
-        await pilot.press("f10")                    # apply
+        await pilot.press("f10", "y")               # apply
         await settle(pilot)
         await pilot.press("f7")                     # History: the transaction just made
         await pilot.pause()

@@ -235,3 +235,19 @@ def test_delivery_test_result(snap_compare, tmp_path, console):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.3)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@MODES
+def test_confirm_apply(snap_compare, tmp_path, console):
+    """F10 on Review: the box "Apply N changes to alma9.example.com (sandbox)?" over the plan,
+    saying it is one transaction undone on failure, "[ Cancel: Enter or n ]  [ Apply: y ]",
+    and y / Enter/N in the footer; nothing has been applied (no progress bar, no log)."""
+    app = sender_app(tmp_path, console, start_at=9)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f10")
+        await pilot.pause(0.2)
+        await pilot.press("f10")
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
