@@ -244,6 +244,9 @@ def valid_data(draw):
                      "zone": draw(st.none() | st.from_regex(r"[a-z][a-z0-9_-]{0,15}", fullmatch=True))},
         "selinux": {"manage": draw(st.booleans())},
     }
+    if method == "rsyslog" and data["security"]["encryption"] == "tls":
+        # x509/name needs certificate names: a receiver's senders, a sender's receiver
+        data["security"]["peer_names"] = draw(st.lists(hostnames, min_size=1, max_size=3))
     return data
 
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from wizard.answers import AnswersError
 from wizard.plan.errors import PlanError
 from wizard.session import Session
 from wizard.tls import LAB_NOTICE, certificate_names, name_matches
@@ -137,14 +138,21 @@ def test_switching_from_native_turns_audisp_remote_off(tmp_path):
 
 
 def test_receiver_with_tls_needs_permitted_peers(tmp_path):
-    session = open_session(tmp_path, 'role = "receiver"\nmethod = "rsyslog"\n[security]\n'
-                                     'encryption = "tls"\n')
+    with pytest.raises(AnswersError, match="security.peer_names: required for a receiver with TLS"):
+        open_session(tmp_path, 'role = "receiver"\nmethod = "rsyslog"\n[security]\nencryption = "tls"\n')
+    session = open_session(tmp_path, 'role = "receiver"\nmethod = "rsyslog"\n')
+    assert session.set_field("security.encryption", "tls") is None   # a form fills it in later
     with pytest.raises(PlanError, match="security.peer_names"):
         session.plan()
 
 
 def test_sender_to_an_ip_address_needs_the_certificate_name(tmp_path):
-    session = open_session(tmp_path, SENDER.format(driver="gtls").replace("logs.example.com", "192.0.2.5"))
+    answers = SENDER.format(driver="gtls").replace("logs.example.com", "192.0.2.5")
+    with pytest.raises(AnswersError, match="security.peer_names: required when the receiver is "
+                                           "given by IP address"):
+        open_session(tmp_path, answers)
+    session = open_session(tmp_path, answers.replace('encryption = "tls"', 'encryption = "none"'))
+    assert session.set_field("security.encryption", "tls") is None
     with pytest.raises(PlanError, match="security.peer_names"):
         session.plan()
     session.set_field("security.peer_names", ["logs.example.com"])

@@ -342,8 +342,8 @@ class Answers(_Section):
         # A sender without a server is an unfinished answer, not an invalid one: the TUI edits
         # such answers; validate_answers() and the planner report it (missing_answers()).
         problems = [p for p in _answers_problems(self.role, self.method, self.remote.server,
-                                                 self.security.encryption)
-                    if p[0] != "remote.server"]
+                                                 self.security.encryption, self.security.peer_names)
+                    if p[0] not in UNFINISHED]
         if problems:
             raise _cross(problems)
         return self
@@ -356,7 +356,13 @@ def _auditd_problems(name_format: Any, name: Any) -> List[Tuple[str, str]]:
     return []
 
 
-def _answers_problems(role: Any, method: Any, server: Any, encryption: Any) -> List[Tuple[str, str]]:
+# Answers a form fills in later: the model accepts them missing (the TUI edits such answers);
+# validate_answers() and the planner report them (missing_answers()).
+UNFINISHED = ("remote.server", "security.peer_names")
+
+
+def _answers_problems(role: Any, method: Any, server: Any, encryption: Any,
+                      peer_names: Any = ()) -> List[Tuple[str, str]]:
     problems = []
     if role == "sender" and not server:
         problems.append(("remote.server", "required for a sender: the receiver's hostname "
@@ -364,6 +370,16 @@ def _answers_problems(role: Any, method: Any, server: Any, encryption: Any) -> L
     if method == "rsyslog" and encryption == "kerberos":
         problems.append(("security.encryption", "\"kerberos\" works only with method "
                          "\"audisp-remote\"; allowed with rsyslog: none, tls"))
+    if method == "rsyslog" and encryption == "tls" and not peer_names:
+        # x509/name compares certificate names: the wizard cannot guess them.
+        if role == "receiver":
+            problems.append(("security.peer_names", "required for a receiver with TLS: the "
+                             "certificate names of the senders allowed to send (like "
+                             "\"web01.example.com\" or \"*.example.com\")"))
+        elif isinstance(server, str) and server and validators.ip_address(server) is None:
+            problems.append(("security.peer_names", "required when the receiver is given by "
+                             "IP address: the name its certificate carries (TLS compares "
+                             "names, not addresses)"))
     return problems
 
 
@@ -520,7 +536,7 @@ def _raw_cross_problems(data: Dict[str, Any], flagged: List[str]) -> List[str]:
     problems += _answers_problems(
         norm(data.get("role"), "sender"), norm(data.get("method"), "audisp-remote"),
         _blank_to_none(_raw(data, "remote", "server")),
-        norm(_raw(data, "security", "encryption"), "none"))
+        norm(_raw(data, "security", "encryption"), "none"), _raw(data, "security", "peer_names"))
     taken = {m.split(":", 1)[0] for m in flagged}
 
     def already_flagged(field: str) -> bool:
@@ -531,7 +547,8 @@ def _raw_cross_problems(data: Dict[str, Any], flagged: List[str]) -> List[str]:
 def missing_answers(answers: "Answers") -> List[str]:
     """Answers still needed before a plan can be made (e.g. a sender's remote.server)."""
     return ["%s: %s" % p for p in _answers_problems(answers.role, answers.method,
-                                                    answers.remote.server, answers.security.encryption)]
+                                                    answers.remote.server, answers.security.encryption,
+                                                    answers.security.peer_names)]
 
 
 def validate_answers(data: Any) -> Tuple[Optional[Answers], List[str]]:

@@ -2,6 +2,7 @@
 for a step, apply, history and rollback. Screens never touch backends directly."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional
 
@@ -44,8 +45,78 @@ def _answers_allowing_gaps(data: dict) -> Answers:
         return Answers.model_construct(role=data["role"], method=data["method"], **sections)
 
 
+class ExportRefused(Exception):
+    """An export that cannot be written as asked; the message says why in words."""
+
+
+class NeedsConfirmation(Exception):
+    """Writing would replace something: the message says what; ask, then call again with
+    replace=True."""
+
+
+def _typed_path(text: str, label: str, what: str) -> Path:
+    """A path typed in a form: never empty (no silent "current directory"), ~ expanded."""
+    text = (text or "").strip()
+    if not text:
+        raise ExportRefused(f"{label}: type {what}")
+    return Path(text).expanduser().resolve()
+
+
+@contextmanager
+def _in_words(target: Path):
+    """OSError as one sentence ("Cannot write /srv/x: permission denied"), not `[Errno 13] ...`."""
+    try:
+        yield
+    except OSError as error:
+        where = error.filename or target
+        reason = (error.strerror or str(error)).lower()
+        raise ExportRefused(f"Cannot write {where}: {reason}") from None
+
+
 def problems_of(answers: Answers) -> List[str]:
     return validate_answers(answers.model_dump())[1]
+
+
+# Answers a preview can do without: planned with a stand-in that is a valid value (so the
+# planner runs unchanged) and shown as a marked gap. Apply never sees these: plan() refuses.
+PLACEHOLDERS = {
+    "remote.server": ("receiver-not-set-yet.invalid", "<receiver: not set yet>"),
+    "auditd.name": ("node-name-not-set-yet", "<node name: not set yet>"),
+    "security.peer_names": ("certificate-names-not-set-yet.invalid", "<certificate names: not set yet>"),
+}
+# Answers that change what the host is asked (the firewall zone's rules, which services and
+# packages matter): a new value reads the system state again.
+PROBED_FIELDS = ("firewall.zone", "method", "role")
+
+
+def _value(answers: Answers, dotted: str):
+    value = answers
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _missing(answers: Answers) -> List[str]:
+    """The fields still missing that a preview can show as a placeholder."""
+    fields = [problem.split(":", 1)[0] for problem in problems_of(answers)]
+    return [field for field in PLACEHOLDERS if field in fields]
+
+
+def _filled(answers: Answers, fields: List[str]) -> Answers:
+    data = answers.model_dump()
+    for dotted in fields:
+        section, key = dotted.split(".")
+        stand_in = PLACEHOLDERS[dotted][0]
+        data[section][key] = [stand_in] if isinstance(data[section][key], list) else stand_in
+    return _answers_allowing_gaps(data)
+
+
+def _shown(item: PreviewItem) -> PreviewItem:
+    """A preview item with every stand-in replaced by its marked gap."""
+    title, text = item.title, item.text
+    for stand_in, shown in PLACEHOLDERS.values():
+        title, text = title.replace(stand_in, shown), text.replace(stand_in, shown)
+    return type(item)(title, item.kind, text)
 
 
 class Session:
@@ -58,6 +129,8 @@ class Session:
         self.unrepresented = unrepresented or []
         self._state: Optional[SystemState] = None
         self._plan: Optional[Plan] = None
+        self._preview: Optional[Plan] = None     # with placeholders (preview_plan)
+        self.answers_path: Optional[Path] = None   # the answers file the session was opened with
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -66,7 +139,9 @@ class Session:
         facts = gather_facts(host)
         found = detect.detect(host, facts)
         answers = load_answers(answers_path) if answers_path else found.answers
-        return cls(host, facts, answers, found.configured, found.unrepresented)
+        session = cls(host, facts, answers, found.configured, found.unrepresented)
+        session.answers_path = Path(answers_path).resolve() if answers_path else None
+        return session
 
     @property
     def root(self) -> Path:
@@ -94,17 +169,28 @@ class Session:
         mine = [p for p in problems_of(answers) if p.split(":", 1)[0] == dotted]
         if mine:
             return mine[0]
+        if dotted in PROBED_FIELDS and _value(answers, dotted) != _value(self.answers, dotted):
+            self._state = None
         self.answers = answers
-        self._plan = None
+        self._plan = self._preview = None
         return None
 
     def problems(self) -> List[str]:
         """What is still missing or inconsistent across fields, one message per field."""
         return problems_of(self.answers)
 
+    def preview_problems(self) -> List[str]:
+        """problems() less the answers a preview fills with a placeholder."""
+        missing = _missing(self.answers)
+        return [p for p in self.problems() if p.split(":", 1)[0] not in missing]
+
+    def placeholders(self) -> List[str]:
+        """The fields a preview now shows as a marked gap (like "<receiver: not set yet>")."""
+        return _missing(self.answers)
+
     def replace_answers(self, answers: Answers) -> None:
         self.answers = answers
-        self._plan = None
+        self._state = self._plan = self._preview = None
 
     def answers_toml(self) -> str:
         return dump_answers(self.answers)
@@ -123,20 +209,49 @@ class Session:
         paths = self.facts.layout.config_files() + planning_paths(self.facts.layout)
         return {path: self._host.read_text(path) for path in paths}
 
+    def _planned(self, answers: Answers) -> Plan:
+        from wizard.packaged import packaged_defaults
+        from wizard.plan.core import plan as make_plan
+        from wizard.security_report import read_file_stats
+        state = self.system_state()
+        state.file_stats = read_file_stats(self._host, answers, self.facts)
+        return make_plan(answers, self.facts, state, self.current_files(),
+                         packaged_defaults(self.facts))
+
     def plan(self) -> Plan:
         """The whole plan; raises PlanError with a user-facing message."""
         problems = self.problems()
         if problems:
             raise PlanError(problems[0])
         if self._plan is None:
-            from wizard.packaged import packaged_defaults
-            from wizard.plan.core import plan as make_plan
-            from wizard.security_report import read_file_stats
-            state = self.system_state()
-            state.file_stats = read_file_stats(self._host, self.answers, self.facts)
-            self._plan = make_plan(self.answers, self.facts, state,
-                                   self.current_files(), packaged_defaults(self.facts))
+            self._plan = self._planned(self.answers)
         return self._plan
+
+    def preview_plan(self) -> Plan:
+        """The plan a step's preview shows: with placeholders for answers not given yet (a
+        sender's receiver), so steps 1-3 show their changes before step 4 is filled in."""
+        missing = _missing(self.answers)
+        if not missing:
+            return self.plan()
+        problems = self.preview_problems()
+        if problems:
+            raise PlanError(problems[0])
+        if self._preview is None:
+            self._preview = self._planned(_filled(self.answers, missing))
+        return self._preview
+
+    def selinux_label_wanted(self) -> bool:
+        """Would the plan label a port for SELinux if allowed to? (Step 5 offers the switch
+        only then: a switch that can change nothing is not shown.)"""
+        if self.facts.selinux_mode.lower() == "disabled":
+            return False
+        answers = self.answers.model_copy(update={"selinux": SECTIONS["selinux"](manage=True)})
+        answers = _filled(answers, _missing(answers))
+        try:
+            plan = self._planned(answers)
+        except PlanError:
+            return False
+        return any(change.kind == "selinux-port" for change in plan.changes)
 
     def plan_error(self) -> Optional[str]:
         try:
@@ -148,14 +263,14 @@ class Session:
     def step_preview(self, step: int) -> List[PreviewItem]:
         """This step's file diffs, the exact commands it will run, then its notes."""
         from wizard.plan.core import PreviewItem
-        step_plan = self.plan().steps[step]
+        step_plan = self.preview_plan().steps[step]
         commands = [PreviewItem(c.describe(self._host), "command", c.preview(self._host))
                     for c in step_plan.commands]
-        return step_plan.diffs + commands + [PreviewItem("note", "note", n) for n in step_plan.notes]
+        items = step_plan.diffs + commands + [PreviewItem("note", "note", n) for n in step_plan.notes]
+        return [_shown(item) for item in items]
 
     def _refresh(self) -> None:
-        self._state = None
-        self._plan = None
+        self._state = self._plan = self._preview = None
 
     # ------------------------------------------------------------ applying
     def apply(self, on_event: Optional[Callable] = None, label: str = "apply"):
@@ -170,6 +285,12 @@ class Session:
 
     def history(self):
         return transaction.history(self._host)
+
+    def trial_states(self) -> Dict[str, str]:
+        """Transaction id -> what became of it as a trial: pending, confirmed, rolled-back
+        (not kept in time) or rollback-failed (wizard.trial)."""
+        from wizard import trial
+        return {t.tx_id: t.status for t in trial.trials(self._host)}
 
     def interrupted(self):
         return transaction.interrupted(self._host)
@@ -208,14 +329,45 @@ class Session:
         return change.preview(self._host)
 
     # ------------------------------------------------------------ fleets (issue #7)
-    def export_ansible(self, directory, answers_toml: Optional[str] = None) -> List[Path]:
+    def export_ansible(self, directory: str, answers_toml: Optional[str] = None,
+                       replace: bool = False) -> List[Path]:
         """Write an Ansible playbook for the current answers (end of Review), or for a past
         transaction's answers: `export_ansible(d, session.transaction(tx_id).meta["answers"])`
-        (History). Raises PlanError / AnswersError with a message for the user."""
+        (History). Raises ExportRefused / PlanError / AnswersError with a message for the
+        user, and NeedsConfirmation (unless `replace`) when the directory is not empty."""
         from wizard.answers import parse_answers
         from wizard.export import export_ansible
+        target = _typed_path(directory, "Directory", "the directory to write the playbook to")
+        if target.exists() and not target.is_dir():
+            raise ExportRefused(f"{target} is a file; give a directory (a new or empty one)")
+        existing = sorted(p.name for p in target.iterdir()) if target.is_dir() else []
+        if existing and not replace:
+            shown = ", ".join(existing[:4]) + (", ..." if len(existing) > 4 else "")
+            raise NeedsConfirmation(f"{target} is not empty ({shown}): the playbook's files "
+                                    "in it (site.yml, README.md, roles/, ...) would be replaced.")
         answers = parse_answers(answers_toml, "transaction answers") if answers_toml else self.answers
-        return export_ansible(answers, directory)
+        with _in_words(target):
+            return export_ansible(answers, target)
+
+    def write_receiver_answers(self, sender_address: str, path: str,
+                               replace: bool = False) -> Path:
+        """Write the receiver's answers matching this sender to `path`. Raises ExportRefused,
+        ReceiverAnswersError, or NeedsConfirmation (unless `replace`) when the file exists,
+        and in particular when it is the answers file this session was opened with."""
+        target = _typed_path(path, "File", "the file to write the receiver's answers to")
+        text = self.receiver_answers(sender_address)
+        if target.is_dir():
+            raise ExportRefused(f"{target} is a directory; give a file name (like receiver.toml)")
+        if target.exists() and not replace:
+            mine = self.answers_path is not None and target == self.answers_path
+            raise NeedsConfirmation(
+                f"{target} is the answers file this wizard was started with (this sender's "
+                "answers): replace it with the receiver's?" if mine else
+                f"{target} exists: replace it with the receiver's answers?")
+        with _in_words(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return target
 
     def receiver_answers(self, sender_address: str, merge_into: Optional[str] = None) -> str:
         """The receiver's answers (TOML text) matching this sender's answers, allowing
@@ -297,7 +449,7 @@ class Session:
         """Apply, arm the automatic rollback, run the step-7 checks. Keep with confirm_trial()
         before `seconds` pass, or the host goes back to how it was (trial.TrialResult)."""
         from wizard import trial
-        result = self.apply(on_event=on_event, label=f"apply (trial, {int(seconds)} s to confirm)")
+        result = self.apply(on_event=on_event, label=f"apply as a trial ({int(seconds)} s to keep it)")
         if not result.ok:
             return trial.TrialResult(result)
         armed = trial.start(self._host, result.tx_id, seconds)

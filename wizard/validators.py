@@ -31,7 +31,11 @@ def show(value: Any) -> str:
         return text.encode("ascii", "backslashreplace").decode("ascii")
     if len(text) > _MAX_SHOWN:
         text = text[:_MAX_SHOWN] + "..."
-    escaped = text.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+    # Letters of any script are shown as typed ("６０", "café"); what a terminal would not
+    # show as itself (newlines, escapes, direction marks, lone surrogates) is escaped.
+    escaped = "".join(
+        "\\\\" if char == "\\" else '\\"' if char == '"' else char if char.isprintable()
+        else char.encode("unicode_escape").decode("ascii") for char in text)
     return '"' + escaped + '"'
 
 

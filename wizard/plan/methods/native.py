@@ -155,9 +155,10 @@ def _keytab(ctx, keytab: str, who: str, name: str) -> None:
                  + "\n".join("  " + " ".join(shlex.quote(a) for a in argv) for argv in commands))
         return
     s = ctx.answers.security
-    if not (s.kadmin_principal and s.kadmin_keytab):
-        raise PlanError("security.run_kadmin: needs security.kadmin_principal and "
-                        "security.kadmin_keytab (kadmin must not wait for a password during apply)")
+    missing = [name for name in ("kadmin_principal", "kadmin_keytab") if not getattr(s, name)]
+    if missing:   # name only what is still missing: typing one of them changes the message
+        raise PlanError("security.run_kadmin: needs %s (kadmin must not wait for a password "
+                        "during apply)" % " and ".join("security." + name for name in missing))
     ctx.need_package(1, "krb5-workstation")
     ctx.commands.extend(kerberos.kadmin_changes(ctx.answers, name, keytab))
 
