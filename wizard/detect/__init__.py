@@ -38,7 +38,8 @@ class _Collector:
             return
         message = field_error(dotted, value)
         if message:
-            self.unrepresented.append(f"{source}: {value!r} cannot be represented ({message})")
+            self.unrepresented.append(f"{source}: {value!r} does not fit the wizard's form "
+                                      f"({message}); applying replaces it")
             return
         section, _, key = dotted.rpartition(".")
         target = self.data.setdefault(section, {}) if section else self.data

@@ -61,7 +61,7 @@ def _plugin_facility(host, layout) -> Tuple[bool, Optional[str], List[str]]:
         if upper.startswith("LOG_LOCAL"):
             facility = upper[4:].lower()
         elif upper != "LOG_INFO":
-            notes.append("%s: %s is not represented (the wizard writes LOG_INFO and a "
+            notes.append("%s: %s is replaced when you apply (the wizard writes LOG_INFO and a "
                          "LOG_LOCALn facility)" % (where, word))
     if active and facility is None:
         notes.append("%s: no LOG_LOCALn facility (records go to facility user); the wizard "
@@ -77,7 +77,7 @@ def read_sender(host, layout) -> Optional[Found]:
     found = Found("sender", path)
     action = actions[0]
     for extra in actions[1:]:
-        found.unrepresented.append("%s line %d: a second omfwd action (to %s) is not represented"
+        found.unrepresented.append("%s line %d: a second omfwd action (to %s); applying keeps only the first"
                                    % (path, extra.line, extra.text("target")))
     found.put("remote.server", action.text("target"), path + " target")
     found.put("rsyslog.port", as_int(action.text("port")), path + " port")
@@ -111,7 +111,7 @@ def read_receiver(host, layout) -> Optional[Found]:
     found = Found("receiver", path)
     found.put("rsyslog.port", as_int(inputs[0].text("port")), path + " input port")
     for extra in inputs[1:]:
-        found.unrepresented.append("%s line %d: a second imtcp input (port %s) is not represented"
+        found.unrepresented.append("%s line %d: a second imtcp input (port %s); applying keeps only the first"
                                    % (path, extra.line, extra.text("port")))
     for template in parsed.named("template"):
         text = template.text("string") or ""
@@ -157,7 +157,7 @@ def differences(path: str, text: str, planned: str) -> List[str]:
         label = "%s(%s)" % _identity(s)
         mine = by_identity.get(_identity(s))
         if mine is None:
-            notes.append("%s line %d: %s is not written by auditd-wizard and not represented"
+            notes.append("%s line %d: %s was not written by auditd-wizard; applying rewrites this file without it"
                          % (path, s.line, label))
             continue
         if (s.condition or "") != (mine.condition or ""):
@@ -166,9 +166,9 @@ def differences(path: str, text: str, planned: str) -> List[str]:
         for key, value in s.params.items():
             expected = mine.params.get(key)
             if expected is None:
-                notes.append("%s line %d: %s %s=%r is not represented" % (path, s.line, label, key, value))
+                notes.append("%s line %d: %s %s=%r; applying rewrites this file without it" % (path, s.line, label, key, value))
             elif not _same(value, expected):
-                notes.append("%s line %d: %s %s=%r is not represented (the wizard writes %r)"
+                notes.append("%s line %d: %s %s=%r; applying writes %r"
                              % (path, s.line, label, key, value, expected))
     return notes
 
@@ -188,12 +188,12 @@ def foreign_dropins(host, layout) -> List[str]:
         parsed = rainerscript.parse(text)
         for s in parsed.named("action", type="omfwd"):
             notes.append("%s line %d: forwards with omfwd to %s:%s (not written by auditd-wizard; "
-                         "not represented)" % (path, s.line, s.text("target"), s.text("port") or "514"))
+                         "left as it is)" % (path, s.line, s.text("target"), s.text("port") or "514"))
         for s in parsed.named("input", type="imtcp"):
             notes.append("%s line %d: listens with imtcp on port %s (not written by auditd-wizard; "
-                         "not represented)" % (path, s.line, s.text("port")))
+                         "left as it is)" % (path, s.line, s.text("port")))
         for number, line in enumerate(text.splitlines(), 1):
             if any(p.match(line) for p in _LEGACY):
-                notes.append("%s line %d: legacy rsyslog forwarding/listening `%s` is not "
-                             "represented" % (path, number, line.strip()))
+                notes.append("%s line %d: legacy rsyslog forwarding/listening `%s` (not written "
+                             "by auditd-wizard; left as it is)" % (path, number, line.strip()))
     return notes
