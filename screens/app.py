@@ -19,6 +19,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
+from screens.ask import quit_question
+from screens.forms import in_words
 from wizard.steps import STEPS
 
 CONSOLE_TERMS = ("linux", "vt100", "vt220")
@@ -44,6 +46,8 @@ def _driver_class():
 class WizardApp(App):
     TITLE = "auditd-wizard"
     ENABLE_COMMAND_PALETTE = False
+    # Below 80 columns the screens get the class -narrow: the step list shrinks to numbers.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     BINDINGS = [
         Binding("f10,ctrl+n", "next", "Next", key_display="F10"),
         Binding("f8", "back", "Back", key_display="F8"),
@@ -194,24 +198,26 @@ class WizardApp(App):
         if invalid:
             spec, message = invalid[0]
             self.clear_notifications()     # pressing F10 again repeats the notice, not stacks it
-            self.notify(f"Fix \"{spec.label}\" first: {message}", severity="error",
+            self.notify(f"Fix this first: {in_words(message)}", severity="error",
                         title="Next refused")
             control = pane.first_invalid_control()
             if control is not None:      # straight to the field to fix, no Tab hunt
                 control.focus()
             return
-        if self.frame.current == LAST:
+        following = self.frame.neighbour(self.frame.current, +1)
+        if following is None:
             self.open_review()
         else:
-            await self.frame.show_step(self.frame.current + 1)
+            await self.frame.show_step(following)
 
     async def action_back(self) -> None:
         kind = self._screen_kind()
         if kind == "frame":
-            if self.frame.current == FIRST:
+            previous = self.frame.neighbour(self.frame.current, -1)
+            if previous is None:
                 self._push_welcome()
             else:
-                await self.frame.show_step(self.frame.current - 1)
+                await self.frame.show_step(previous)
         elif kind in ("review", "history") and not self._applying():
             self.pop_screen()
             self._sync_frame()
@@ -241,7 +247,7 @@ class WizardApp(App):
     def action_help(self) -> None:
         from screens.help import HelpScreen
         from screens.help_text import help_for
-        title, text = help_for(self._screen_kind(), self.screen, self.frame)
+        title, text = help_for(self._screen_kind(), self.frame, self.focused)
         self.push_screen(HelpScreen(title, text))
 
     def action_request_quit(self) -> None:
@@ -254,9 +260,8 @@ class WizardApp(App):
                             severity="warning")
             return
         if self._unapplied_changes():
-            from screens.confirm_quit import ConfirmQuitScreen
             if self._screen_kind() != "modal":
-                self.push_screen(ConfirmQuitScreen(self.applied), self._quit_answer)
+                self.push_screen(quit_question(self.applied), self._quit_answer)
             return
         self.exit(0)
 

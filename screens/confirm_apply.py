@@ -6,13 +6,9 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer
 
-from screens.widgets import Plain
+from screens.ask import Ask
 
 
 def apply_question(count: int, host: str) -> str:
@@ -20,36 +16,23 @@ def apply_question(count: int, host: str) -> str:
     return f"Apply {count} {noun} to {host}?"
 
 
-class ConfirmApplyScreen(ModalScreen[bool]):
-    """Dismissed with True only on y."""
+class ConfirmApplyScreen(Ask):
+    """Dismissed with True only on y; Enter is Cancel, the default."""
 
     BINDINGS = [Binding("y", "answer(True)", "Yes, apply"),
                 Binding("n,escape,f8,enter", "answer(False)", "Cancel", key_display="Enter/N")]
 
     def __init__(self, count: int, host: str, trial_seconds: Optional[int] = None,
                  blocking: Optional[List[str]] = None):
-        super().__init__(id="confirm-apply")
-        self.count = count
-        self.host = host
-        self.trial_seconds = trial_seconds
-        self.blocking = blocking or []
-
-    def compose(self) -> ComposeResult:
         how = ("as one transaction: if a change fails, the ones already made are undone. "
                "F7 History can undo it later.")
-        if self.trial_seconds:
-            how = (f"as a trial: unless you press k (Keep) within {self.trial_seconds} s, it "
+        if trial_seconds:
+            how = (f"as a trial: unless you press k (Keep) within {trial_seconds} s, it "
                    "undoes itself.")
         lines = [f"The plan on the Review screen is applied {how}"]
-        if self.blocking:
-            lines += ["", "The check before applying found problems that will make it fail:"]
-            lines += [f"  - {problem}" for problem in self.blocking]
-            lines += ["Apply anyway only if you know they are fixed by then."]
+        if blocking:
+            lines += ["", "The checks before applying found what will make it fail:"]
+            lines += [f"  - {problem}" for problem in blocking]
+            lines += ["Apply anyway only if you know it is fixed by then."]
         lines += ["", "[ Cancel: Enter or n ]    [ Apply: y ]"]
-        with Vertical(id="confirm-box"):
-            yield Plain(apply_question(self.count, self.host), classes="pane-title")
-            yield Plain("\n".join(lines), classes="confirm-text")
-        yield Footer(compact=True)
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        super().__init__(apply_question(count, host), "\n".join(lines), id="confirm-apply")

@@ -33,7 +33,7 @@ def finding_detail(finding, colour: bool, fix_keys: bool = True) -> Text:
         keys = " (Space selects it, a reviews and applies)" if fix_keys else ""
         out.append(f"{finding.fix_summary}{keys}\n")
     if finding.guide_row:
-        out.append(f"The popular guide's mistake #{finding.guide_row} (seed-errors).\n")
+        out.append("The popular guide gets this wrong.\n")
     out.rstrip()
     return out
 
@@ -57,7 +57,8 @@ def report_text(steps, colour: bool) -> Text:
 
 def progress_text(verb: str, index: int, total: int, name: str) -> str:
     """"Checking 3/17: plugins.d"; the engine's last call (index == total) means done."""
-    if total and index >= total:
+    if not total:        # a step that repeats ("searching FILE"): its own words
+        return f"{name[:1].upper()}{name[1:]}..."
+    if index >= total:
         return f"{verb} done, reading the results..."
-    where = f"{index + 1}/{total}: " if total else ""
-    return f"{verb} {where}{name}..."
+    return f"{verb} {index + 1}/{total}: {name}..."

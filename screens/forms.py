@@ -6,14 +6,15 @@ naming it in a step's FIELDS."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, List, Optional, Tuple
+import re
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-from wizard.model import Answers, core_type, field_info
-from screens.widgets import AsciiSelect, YesNo, split_list
+from wizard.model import Answers, core_type, field_info, field_names
+from screens.widgets import AsciiSelect, FieldInput, YesNo, framed, split_list
 from screens.widgets import Plain
 
 
@@ -21,7 +22,26 @@ from screens.widgets import Plain
 class FieldSpec:
     dotted: str
     label: str
-    visible: Optional[Callable[[Answers], bool]] = None   # None = always
+    # Shown only when it can change something for these answers on this host (None = always):
+    # a field that does nothing is not on the screen.
+    visible: Optional[Callable[[Any], bool]] = None   # called with the Session
+
+
+# ---- when a field matters (each takes the Session) ------------------------------------------
+def native(s) -> bool:
+    return s.answers.method == "audisp-remote"
+
+
+def rsyslog(s) -> bool:
+    return s.answers.method == "rsyslog"
+
+
+def receiver(s) -> bool:
+    return s.answers.role == "receiver"
+
+
+def both(*tests: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda s: all(test(s) for test in tests)
 
 
 def field_kind(dotted: str) -> Tuple[str, Tuple[str, ...]]:
@@ -40,8 +60,56 @@ def field_kind(dotted: str) -> Tuple[str, Tuple[str, ...]]:
     return "text", ()
 
 
+# Every field's label and the step whose form has it (the first step that shows it), filled in
+# by the step panes as they are defined.
+FIELD_LABELS: Dict[str, str] = {"role": "This host is the", "method": "Forwarding method"}
+FIELD_STEP: Dict[str, int] = {}
+_ITEM = re.compile(r"(?P<dotted>[a-z_]+(?:\.[a-z_]+)?)(?:\[(?P<index>[0-9]+)\])?")
+
+
+def in_words(message: str) -> str:
+    """A model message as the form says it: `receiver.allowed_senders[0]: "x" is not ...` ->
+    `Allowed senders, item 1: "x" is not ...`; other fields named in it by their label."""
+    head, sep, rest = message.partition(":")
+    match = _ITEM.fullmatch(head.strip())
+    if not (sep and match and match.group("dotted") in FIELD_LABELS):
+        head, sep, rest = "", "", message
+    else:
+        index = match.group("index")
+        head = FIELD_LABELS[match.group("dotted")] + (f", item {int(index) + 1}" if index else "")
+    for dotted in sorted((d for d in FIELD_LABELS if "." in d), key=len, reverse=True):
+        rest = re.sub(r"(?<![\w.])" + re.escape(dotted) + r"(?![\w.])", f'"{FIELD_LABELS[dotted]}"', rest)
+    return head + sep + rest
+
+
 def field_help(dotted: str) -> str:
     return field_info(dotted).description or ""
+
+
+def unset_meaning(dotted: str) -> str:
+    """What an empty field means, from its description ("not set = auditd" -> "empty: auditd")."""
+    match = re.search(r"(?:not set|empty) = (.+?)(?:[;()]|\.\s|\.$|$)", field_help(dotted))
+    if not match or any(name in match.group(1) for name in field_names() if "." in name):
+        return ""     # none, or it names another field (what it means depends on the role)
+    return f"empty: {match.group(1).strip()}"
+
+
+def allowed_text(dotted: str) -> str:
+    """What a field accepts, in words (for F1 on the field)."""
+    kind, options = field_kind(dotted)
+    if kind == "choice":
+        return "one of " + ", ".join(options) + " (Enter opens the list)"
+    if kind == "bool":
+        return "on [X] or off [ ] (Space switches)"
+    if kind == "list":
+        return "one or more values separated by commas or spaces; empty for none"
+    low = high = None
+    for meta in field_info(dotted).metadata:
+        low, high = getattr(meta, "ge", low), getattr(meta, "le", high)
+    if low is not None and high is not None:
+        return f"a whole number from {low} to {high}"
+    optional = field_info(dotted).default is None
+    return "text as described above" + ("; empty for the default" if optional else "")
 
 
 def current_value(answers: Answers, dotted: str) -> Any:
@@ -70,7 +138,7 @@ class FieldRow(Vertical):
     FieldRow { height: auto; }
     FieldRow > Horizontal { height: 1; }
     FieldRow .field-label { width: 24; height: 1; }
-    FieldRow Input, FieldRow Select { width: 1fr; }
+    FieldRow Input, FieldRow Select, FieldRow .framed { width: 1fr; }
     FieldRow YesNo { width: 5; }
     FieldRow .field-error { color: $error; height: auto; display: none; }
     FieldRow.-invalid .field-error { display: block; }
@@ -87,7 +155,9 @@ class FieldRow(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label(self.spec.label, classes="field-label")
-            yield self._make_control()
+            control = self._make_control()
+            yield control if self.kind == "bool" else framed(
+                control, getattr(self.app, "console_mode", False))
         yield Plain("", classes="field-error")
 
     def _make_control(self):
@@ -97,15 +167,8 @@ class FieldRow(Vertical):
                                allow_blank=False, compact=True, id=control_id)
         if self.kind == "bool":
             return YesNo("", value=bool(self._initial), compact=True, id=control_id)
-        return Input(value_to_text(self._initial), compact=True, id=control_id,
-                     select_on_focus=False)
-
-    def on_mount(self) -> None:
-        # A blinking cursor repaints twice a second: bytes on a serial line, and pictures
-        # that depend on timing in tests. Steady in console mode and when headless.
-        if isinstance(self.control, Input) and (getattr(self.app, "console_mode", False)
-                                                or self.app.is_headless):
-            self.control.cursor_blink = False
+        return FieldInput(value_to_text(self._initial), id=control_id, select_on_focus=False,
+                          placeholder=unset_meaning(self.spec.dotted))
 
     @property
     def control(self):
@@ -137,5 +200,12 @@ class FieldRow(Vertical):
         if (own, cross) == (self.own_error, self.cross_error):
             return   # nothing to repaint
         self.own_error, self.cross_error = own, cross
-        self.query_one(".field-error", Static).update(self.error or "")
+        self.query_one(".field-error", Static).update(self.error_text)
         self.set_class(bool(self.error), "-invalid")
+
+    @property
+    def error_text(self) -> str:
+        """The message in words, without this row's own label (it stands right above)."""
+        text = in_words(self.error or "")
+        label = self.spec.label + ":"
+        return text[len(label):].strip() if text.startswith(label) else text

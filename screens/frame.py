@@ -5,17 +5,19 @@ pane and two lines of the side list are repainted (a few KB on a 115200-baud con
 built the first time its step is shown: the Welcome screen appears without building nine forms."""
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wizard.plan.errors import PlanError
 from wizard.steps import STEPS
+from screens.keybar import KeyBar
 from screens.step_base import StepPane
 from screens.step1_install import InstallPane
 from screens.step2_auditd import AuditdPane
@@ -28,6 +30,7 @@ from screens.step8_security import SecurityPane
 from screens.step9_troubleshoot import TroubleshootPane
 from screens.widgets import Plain
 
+FIRST, LAST = STEPS[0].number, STEPS[-1].number
 PANES = (InstallPane, AuditdPane, PluginPane, RemotePane, SELinuxFirewallPane,
          ReceiverPane, DeliveryTestPane, SecurityPane, TroubleshootPane)
 
@@ -59,18 +62,44 @@ class StepFrame(Screen):
             yield OptionList(*[Option(self._prompt(s.number), id=f"s{s.number}") for s in STEPS],
                              id="step-list", compact=True)
             yield ContentSwitcher(id="panes")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def _title(self) -> str:
         a, f = self.session.answers, self.session.facts
         where = " (sandbox)" if self.session.is_sandbox else ""
-        return f" auditd-wizard: {a.role} via {a.method} on {f.hostname}{where}"
+        name = "" if self.has_class("-narrow") else "auditd-wizard: "
+        return f" {name}{a.role} via {a.method} on {f.hostname}{where}"
+
+    def applies(self, number: int) -> bool:
+        """Does step `number` do anything for this role? (F10/F8 skip the ones that do not.)"""
+        return self.session.answers.role in PANES[number - 1].ROLES
+
+    def neighbour(self, number: int, direction: int) -> Optional[int]:
+        """The next step in `direction` (+1/-1) that applies to the role, or None at the end."""
+        number += direction
+        while FIRST <= number <= LAST and not self.applies(number):
+            number += direction
+        return number if FIRST <= number <= LAST else None
 
     def _prompt(self, number: int) -> str:
+        """`>4 Remote host       *`: where you are, and a mark apart from the name: `*` this
+        step changes something, `-` it does not apply to this role (skipped). Below 80
+        columns only `>4*`."""
         title = STEPS[number - 1].title
         mark = ">" if number == self.current else " "
-        star = "*" if self._changed.get(number) else " "
-        return f"{mark}{number} {title[:18]:<18}{star}"
+        flag = "-" if not self.applies(number) else "*" if self._changed.get(number) else " "
+        if self.has_class("-narrow"):
+            return f"{mark}{number}{flag}"
+        return f"{mark}{number} {title[:18]:<18} {flag}"
+
+    def on_resize(self) -> None:
+        narrow = self.has_class("-narrow")
+        if narrow != getattr(self, "_narrow", None) and self.is_mounted:
+            self._narrow = narrow
+            self.query_one("#frame-title", Static).update(self._title())
+            step_list = self.query_one(OptionList)
+            for step in STEPS:
+                step_list.replace_option_prompt(f"s{step.number}", self._prompt(step.number))
 
     async def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = self.current - 1
@@ -97,12 +126,12 @@ class StepFrame(Screen):
 
     def _show_step(self, number: int, focus: bool) -> None:
         previous, self.current = self.current, number
+        pane = self.pane(number)
         self.query_one(ContentSwitcher).current = f"step-{number}"
         step_list = self.query_one(OptionList)
         for n in {previous, number}:
             step_list.replace_option_prompt(f"s{n}", self._prompt(n))
         step_list.highlighted = number - 1
-        pane = self.pane(number)
         pane.refresh_preview()
         if focus:
             pane.first_control().focus()
@@ -120,15 +149,18 @@ class StepFrame(Screen):
         self.query_one("#frame-title", Static).update(self._title())
         for pane in self.panes:
             pane.sync()
+        step_list = self.query_one(OptionList)
+        for step in STEPS:       # the role may have changed which steps apply
+            step_list.replace_option_prompt(f"s{step.number}", self._prompt(step.number))
         self.update_markers()
 
     def update_markers(self) -> None:
         """Mark steps with changes (`*`); only prompts that changed are repainted."""
         try:
-            plan = self.session.plan()
-            changed = {s.number: plan.steps[s.number].has_changes for s in STEPS}
-        except Exception:
+            plan = self.session.preview_plan()
+        except PlanError:
             return
+        changed = {s.number: plan.steps[s.number].has_changes for s in STEPS}
         step_list = self.query_one(OptionList)
         for number, flag in changed.items():
             if self._changed.get(number) != flag:

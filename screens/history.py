@@ -7,11 +7,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.keybar import KeyBar
+from screens.ask import rollback_question
 from screens.widgets import render_preview
 from screens.widgets import Plain
+
+
+TRIAL_WORDS = {"pending": "trial, waiting for Keep", "confirmed": "trial, kept",
+               "rolled-back": "trial, not kept: undone", "rollback-failed": "trial, undo FAILED"}
+
+
+def what_happened(tx, trial: Optional[str] = None) -> str:
+    """A transaction's state in words: a failed apply that restored everything is not a
+    rollback someone asked for, and a kept trial is no longer waiting."""
+    if tx.status == "rolled-back":
+        if trial == "rolled-back":
+            return TRIAL_WORDS[trial]
+        return "restored after failure" if tx.error else "rolled back"
+    if tx.status == "applied" and trial in TRIAL_WORDS:
+        return TRIAL_WORDS[trial]
+    return {"applied": "applied", "applying": "interrupted", "rolling-back": "interrupted undo",
+            "rollback-incomplete": "rollback INCOMPLETE"}.get(tx.status, tx.status)
 
 
 class HistoryScreen(Screen):
@@ -23,6 +42,7 @@ class HistoryScreen(Screen):
         self.session = session
         self.colour = colour
         self.rows = session.history()
+        self.trials = session.trial_states()
 
     def compose(self) -> ComposeResult:
         yield Plain("History: changes made by this wizard (newest first)", classes="pane-title")
@@ -33,11 +53,11 @@ class HistoryScreen(Screen):
             yield Plain("No transactions yet.", id="tx-empty")
         with VerticalScroll(id="tx-detail"):
             yield Plain("", id="tx-diff")
-        yield Footer(compact=True)
+        yield KeyBar()
 
-    @staticmethod
-    def _prompt(tx) -> str:
-        return f"{tx.id}  {tx.status:<12} {tx.n_changes:>3} changes  {tx.label}"
+    def _prompt(self, tx) -> str:
+        return (f"{tx.id}  {what_happened(tx, self.trials.get(tx.id)):<24} "
+                f"{tx.n_changes:>3} changes  {tx.label}")
 
     def on_mount(self) -> None:
         if self.rows:
@@ -92,7 +112,6 @@ class HistoryScreen(Screen):
 
     def action_rollback(self) -> None:
         """Ask first (it's a production host), then roll back in the App's worker."""
-        from screens.confirm_rollback import ConfirmRollbackScreen
         tx = self.selected
         if tx is None:
             return
@@ -101,10 +120,11 @@ class HistoryScreen(Screen):
             if yes:
                 self.app.rollback_transaction(tx.id, then=lambda ok: self._reload())
 
-        self.app.push_screen(ConfirmRollbackScreen(tx.id, tx.n_changes), answered)
+        self.app.push_screen(rollback_question(tx.id, tx.n_changes), answered)
 
     def _reload(self) -> None:
         self.rows = self.session.history()
+        self.trials = self.session.trial_states()
         tx_list = self.query_one(OptionList)
         for tx in self.rows:
             tx_list.replace_option_prompt(tx.id, self._prompt(tx))

@@ -11,9 +11,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Log, ProgressBar, Static
+from textual.widgets import ProgressBar, RichLog, Static
 
 from wizard.steps import STEPS
+from screens.keybar import KeyBar
 from screens.confirm_apply import ConfirmApplyScreen
 from screens.trial_box import TrialChoice
 from screens.widgets import AsciiProgress, render_preview
@@ -106,15 +107,41 @@ class ReviewScreen(Screen):
             yield AsciiProgress(id="progress")
         else:
             yield ProgressBar(id="progress", show_eta=False)
-        yield Log(id="apply-log", highlight=False)
+        yield RichLog(id="apply-log", wrap=True, markup=False, highlight=False)
         yield Plain("", id="outcome")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
         self.query_one("#apply-log").display = False
         self.query_one("#outcome").display = False
         self.query_one("#review-plan").focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from History: if what this screen applied was rolled back there, the
+        outcome is old news; show the plan for the host as it is now."""
+        if self.state not in ("done", "failed") or self.fixes is not None:
+            return
+        tx_id = getattr(self.result, "tx_id", None)
+        status = {tx.id: tx.status for tx in self.session.history()}.get(tx_id)
+        if status != "rolled-back":
+            return
+        self.plan, self._text = plan_text(self.session, self.colour)
+        self.count = len(self.plan.changes) if self.plan is not None else 0
+        self.state, self.result = "review", None
+        self.query_one(".pane-title", Static).update(f"Review & apply: {self.count} change(s)")
+        self.query_one("#plan-text", Static).update(self._text)
+        self.query_one("#review-plan").display = True
+        for widget in ("#progress", "#apply-log"):
+            self.query_one(widget).display = False
+        self.query_one("#apply-log", RichLog).clear()
+        for choice in self.query(TrialChoice):
+            choice.display = self.count > 0
+        outcome = self.query_one("#outcome", Static)
+        outcome.update(f"Transaction {tx_id} was rolled back: the plan above is for the host "
+                       "as it is now.")
+        outcome.set_class(False, "-failed")
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters) -> Optional[bool]:
         if action == "apply":
@@ -163,9 +190,9 @@ class ReviewScreen(Screen):
         self.refresh_bindings()
         self.query_one("#review-plan").display = False
         self.query_one("#progress").display = True
-        log = self.query_one("#apply-log", Log)
+        log = self.query_one("#apply-log", RichLog)
         log.display = True
-        log.write_line(f"Applying {self.count} change(s)...")
+        log.write(f"Applying {self.count} change(s)...")
         self._set_progress(0, self.count)
         for choice in self.query(TrialChoice):
             choice.display = False
@@ -187,16 +214,16 @@ class ReviewScreen(Screen):
 
     def _check_from_worker(self, index: int, total: int, name: str) -> None:
         from screens.findings_view import progress_text
-        self.app.call_from_thread(self.query_one("#apply-log", Log).write_line,
+        self.app.call_from_thread(self.query_one("#apply-log", RichLog).write,
                                   progress_text("Checking", index, total, name))
 
     def _event_from_worker(self, event) -> None:
         self.app.call_from_thread(self.on_tx_event, event)
 
     def on_tx_event(self, event) -> None:
-        log = self.query_one("#apply-log", Log)
+        log = self.query_one("#apply-log", RichLog)
         index = "" if event.index is None else f"[{event.index + 1}/{event.total}] "
-        log.write_line(f"{index}{EVENT_WORDS.get(event.kind, event.kind)}: {event.text}")
+        log.write(f"{index}{EVENT_WORDS.get(event.kind, event.kind)}: {event.text}")
         if event.kind == "change-done" and event.index is not None:
             self._set_progress(event.index + 1, event.total)
 
@@ -243,9 +270,9 @@ class ReviewScreen(Screen):
 
     def _trial_applied(self, outcome) -> None:
         """Applied as a trial: show the checks, count down, Keep (k) or it undoes itself."""
-        log = self.query_one("#apply-log", Log)
+        log = self.query_one("#apply-log", RichLog)
         for check in outcome.checks or []:
-            log.write_line(f"Check {check.status.upper()}: {check.title}")
+            log.write(f"Check {check.status.upper()}: {check.title}")
         if outcome.trial is None:          # the apply itself failed and was rolled back
             self.on_applied(Applied(outcome.tx))
             return

@@ -11,9 +11,9 @@ class AuditdPane(StepPane):
                    "format lets the receiver tell senders apart.")
     FIELDS = (
         FieldSpec("auditd.name_format", "Name format"),
-        FieldSpec("auditd.name", "Node name", visible=lambda a: a.auditd.name_format == "user"),
+        FieldSpec("auditd.name", "Node name", visible=lambda s: s.answers.auditd.name_format == "user"),
         FieldSpec("auditd.log_format", "Log format"),
-        FieldSpec("auditd.overflow_action", "Queue overflow action"),
+        FieldSpec("auditd.overflow_action", "On queue overflow"),
     )
     GUIDE_NOTE = ("the guide sets `log_format = RAW` \"for compatibility\": it does not matter "
                   "for forwarding, and ENRICHED resolves ids on the sender. It also adds "

@@ -1,7 +1,7 @@
 """Step 4: where the sender forwards to, and what it does when the receiver is away."""
 from __future__ import annotations
 
-from screens.forms import FieldSpec
+from screens.forms import FieldSpec, both, native, rsyslog
 from screens.step_base import StepPane
 
 
@@ -9,16 +9,20 @@ class RemotePane(StepPane):
     STEP = 4
     ROLES = ("sender",)
     EXPLANATION = ("The receiver this sender forwards to, and what happens when it cannot "
-                   "be reached. `forward` mode keeps events on disk during outages.")
+                   "be reached: audisp-remote's `forward` mode, or rsyslog's disk queue, keeps "
+                   "events during outages.")
     FIELDS = (
         FieldSpec("remote.server", "Receiver host or IP"),
-        FieldSpec("remote.port", "Receiver port"),
-        FieldSpec("remote.mode", "Mode"),
-        FieldSpec("remote.queue_file", "Queue file", visible=lambda a: a.remote.mode == "forward"),
-        FieldSpec("remote.queue_depth", "Queue depth"),
-        FieldSpec("remote.network_failure_action", "On network failure"),
-        FieldSpec("remote.local_port", "Source port (0=any)"),
-        FieldSpec("remote.heartbeat_timeout", "Heartbeat (s, 0=off)"),
+        FieldSpec("remote.port", "Receiver port", visible=native),
+        FieldSpec("rsyslog.port", "Receiver port", visible=rsyslog),
+        FieldSpec("remote.mode", "Mode", visible=native),
+        FieldSpec("remote.queue_file", "Queue file",
+                  visible=both(native, lambda s: s.answers.remote.mode == "forward")),
+        FieldSpec("remote.queue_depth", "Queue depth", visible=native),
+        FieldSpec("rsyslog.queue_max_disk", "Disk queue limit", visible=rsyslog),
+        FieldSpec("remote.network_failure_action", "On network failure", visible=native),
+        FieldSpec("remote.local_port", "Source port (0=any)", visible=native),
+        FieldSpec("remote.heartbeat_timeout", "Heartbeat (s, 0=off)", visible=native),
     )
     GUIDE_NOTE = ("the guide edits `/etc/audisp/audisp-remote.conf` (EL7) with "
                   "`format = encrypted`: that value does not exist and makes audisp-remote "

@@ -1,19 +1,31 @@
 """Step 5: SELinux port label and firewall opening."""
 from __future__ import annotations
 
-from screens.forms import FieldSpec
+from screens.forms import FieldSpec, both, receiver
 from screens.step_base import StepPane
+
+
+def firewalld(s) -> bool:
+    return s.facts.firewalld_running
+
+
+def firewall_managed(s) -> bool:
+    return s.facts.firewalld_running and s.answers.firewall.manage
 
 
 class SELinuxFirewallPane(StepPane):
     STEP = 5
     EXPLANATION = ("SELinux lets audit talk on ports labelled audit_port_t (only tcp/60 by "
-                   "default). The receiver's firewall must accept the senders' connections.")
+                   "default), rsyslog on syslog ports. The receiver's firewall must accept the "
+                   "senders' connections: allowed senders (addresses or networks, comma "
+                   "separated) limit who gets through.")
     FIELDS = (
-        FieldSpec("selinux.manage", "Label port (SELinux)"),
-        FieldSpec("firewall.manage", "Open port (firewalld)",
-                  visible=lambda a: a.role == "receiver"),
-        FieldSpec("firewall.zone", "Firewall zone", visible=lambda a: a.role == "receiver"),
+        FieldSpec("selinux.manage", "Label port (SELinux)",
+                  visible=lambda s: s.selinux_label_wanted()),
+        FieldSpec("firewall.manage", "Open port (firewall)", visible=both(receiver, firewalld)),
+        FieldSpec("firewall.zone", "Firewall zone", visible=both(receiver, firewall_managed)),
+        FieldSpec("receiver.allowed_senders", "Allowed senders",
+                  visible=both(receiver, firewall_managed)),
     )
     GUIDE_NOTE = ("the guide runs `setsebool -P auditd_network_connect 1`: no such boolean "
                   "exists. Port 60 needs nothing; another port is labelled with `semanage "

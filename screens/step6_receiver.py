@@ -1,23 +1,24 @@
 """Step 6: the receiver listens (auditd tcp_* keys, or rsyslog imtcp)."""
 from __future__ import annotations
 
-from screens.forms import FieldSpec
+from screens.forms import FieldSpec, native, rsyslog
 from screens.step_base import StepPane
 
 
 class ReceiverPane(StepPane):
     STEP = 6
     ROLES = ("receiver",)
-    EXPLANATION = ("Makes this host accept forwarded events. Allowed senders (addresses or "
-                   "networks, comma separated) limit who gets through the firewall.")
+    EXPLANATION = ("Makes this host accept forwarded events: auditd listens itself "
+                   "(audisp-remote method), or rsyslog writes one file per sender.")
     FIELDS = (
-        FieldSpec("receiver.listen_port", "Listen port"),
-        FieldSpec("receiver.allowed_senders", "Allowed senders"),
-        FieldSpec("receiver.max_per_addr", "Connections per addr"),
-        FieldSpec("receiver.local_events", "Record own events"),
-        FieldSpec("receiver.client_ports", "Sender source ports"),
-        FieldSpec("receiver.client_max_idle", "Idle timeout (s)"),
-        FieldSpec("receiver.listen_queue", "Listen queue"),
+        FieldSpec("receiver.listen_port", "Listen port", visible=native),
+        FieldSpec("rsyslog.port", "Listen port", visible=rsyslog),
+        FieldSpec("rsyslog.remote_dir", "Sender logs under", visible=rsyslog),
+        FieldSpec("receiver.max_per_addr", "Connections per addr", visible=native),
+        FieldSpec("receiver.local_events", "Record own events", visible=native),
+        FieldSpec("receiver.client_ports", "Sender source ports", visible=native),
+        FieldSpec("receiver.client_max_idle", "Idle timeout (s)", visible=native),
+        FieldSpec("receiver.listen_queue", "Listen queue", visible=native),
     )
     GUIDE_NOTE = ("`local_events = no` alone does not listen: `tcp_listen_port` does. "
                   "And rsyslog's imtcp on 514 cannot receive audisp-remote, which speaks "

@@ -4,15 +4,24 @@ running, does a TCP connection to the receiver get through, then a harmless tagg
 the sender's tagged event. Each step shows what ran and what it saw."""
 from __future__ import annotations
 
+import re
+from typing import Optional
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Static
 
+from wizard.validators import hostname, show
 from screens.findings_view import progress_text, report_text
+from screens.forms import in_words
 from screens.step_base import StepPane
-from screens.widgets import Plain
+from screens.widgets import FieldInput, Plain, framed
+
+
+TAG = re.compile(r"[0-9a-f]{12}")        # what `auditd-wizard test` prints (6 random bytes)
+SSH_TARGET = re.compile(r"(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.:-]+")
 
 
 class DeliveryTestPane(StepPane):
@@ -30,25 +39,23 @@ class DeliveryTestPane(StepPane):
         self.running = False
 
     def compose_extra(self) -> ComposeResult:
+        console = getattr(self.app, "console_mode", False)
         with Horizontal(classes="choice test-sender"):
             yield Label("Receiver over ssh", classes="field-label")
-            yield Input(placeholder="user@receiver (optional)", id="test-ssh", compact=True)
+            yield framed(FieldInput(placeholder="user@host, optional", id="test-ssh"), console)
         with Horizontal(classes="choice test-receiver"):
             yield Label("Tag from the sender", classes="field-label")
-            yield Input(placeholder="the 12 hex digits the sender printed", id="test-nonce",
-                        compact=True)
+            yield framed(FieldInput(placeholder="12 hex digits", id="test-nonce"), console)
         with Horizontal(classes="choice test-receiver"):
             yield Label("Sender's node name", classes="field-label")
-            yield Input(placeholder="optional, e.g. web01.example.com", id="test-node",
-                        compact=True)
+            yield framed(FieldInput(placeholder="optional", id="test-node"), console)
+        yield Plain("", classes="field-error test-error")
+        yield Plain("", classes="test-plan")
         yield Plain("F5 runs the test (Enter in a field too).", classes="test-status")
         yield Plain("", classes="test-result")
 
     def on_mount(self) -> None:
         super().on_mount()
-        for control in self.query(Input):
-            if getattr(self.app, "console_mode", False) or self.app.is_headless:
-                control.cursor_blink = False
         self.query_one(".test-result").display = False
 
     def sync(self) -> None:
@@ -58,16 +65,70 @@ class DeliveryTestPane(StepPane):
             self.query_one(".test-result").display = False
             self._status("F5 runs the test (Enter in a field too).")
         sender = self.session.answers.role == "sender"
-        self.query_one(".explanation", Static).update(
-            self.EXPLANATION if sender else self.RECEIVER_EXPLANATION)
         for row in self.query(".test-sender"):
             row.display = sender
         for row in self.query(".test-receiver"):
             row.display = not sender
 
+    def explanation(self) -> str:
+        return (self.EXPLANATION if self.session.answers.role == "sender"
+                else self.RECEIVER_EXPLANATION)
+
     def first_control(self):
         return self.query_one("#test-ssh" if self.session.answers.role == "sender"
                               else "#test-nonce", Input)
+
+    # ------------------------------------------------------------------ what F5 will do
+    def input_problem(self) -> Optional[str]:
+        """Why F5 cannot run with what is typed, in words (None when it can)."""
+        if self.session.answers.role == "sender":
+            ssh = self._value("#test-ssh")
+            if ssh and not SSH_TARGET.fullmatch(ssh):
+                return (f"Receiver over ssh: {show(ssh)} is not user@host or host "
+                        "(ssh runs `auditd-wizard test --expect` there)")
+            return None
+        tag = self._value("#test-nonce").lower()
+        if not tag:
+            return "Tag from the sender: type the 12 hex digits the sender's test printed"
+        if not TAG.fullmatch(tag):
+            return (f"Tag from the sender: {show(tag)} is not a tag; it is 12 hex digits "
+                    "(0-9, a-f) like 3f9c0a1b2d4e")
+        node = self._value("#test-node")
+        problem = hostname(node) if node else None
+        return f"Sender's node name: {problem}" if problem else None
+
+    def plan_line(self) -> str:
+        """What F5 will do with these answers and inputs."""
+        a = self.session.answers
+        if a.role == "receiver":
+            tag = self._value("#test-nonce").lower() or "<tag>"
+            node = self._value("#test-node")
+            return (f"F5 searches the received records for the test event tagged {tag}"
+                    + (f" from node {node}" if node else "") + " for up to 10 s.")
+        port = a.remote.port if a.method == "audisp-remote" else a.rsyslog.port
+        target = f"{a.remote.server or '<receiver: not set yet>'}:{port}"
+        ssh = self._value("#test-ssh")
+        then = (f"then looks for it on the receiver with ssh {ssh}." if ssh else
+                "then prints the command that finds it on the receiver.")
+        return (f"F5 checks auditd and the plugin, connects to {target}, sends a tagged test "
+                f"event (auditctl -m), {then}")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # (StepPane's handler runs too: these inputs are not answers, so it ignores them.)
+        if event.input.id and event.input.id.startswith("test-"):
+            self._show_inputs()
+
+    def _show_inputs(self) -> None:
+        problem = self.input_problem()
+        typed = any(self._value(s) for s in ("#test-ssh", "#test-nonce", "#test-node"))
+        error = self.query_one(".test-error", Static)
+        error.update(in_words(problem) if problem and typed else "")
+        error.display = bool(problem and typed)
+        self.query_one(".test-plan", Static).update(self.plan_line())
+
+    def refresh_preview(self) -> None:
+        super().refresh_preview()
+        self._show_inputs()
 
     # ------------------------------------------------------------------ running
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -83,14 +144,15 @@ class DeliveryTestPane(StepPane):
     def action_run_test(self) -> None:
         if self.running:
             return
-        if self.session.answers.role == "receiver" and not self._value("#test-nonce"):
-            self.notify("Type the tag the sender's test printed first.", severity="warning")
+        problem = self.input_problem()
+        if problem:
+            self.notify(problem, severity="warning", title="Test not started")
             return
         self.running = True
         self.refresh_bindings()
         self._status("Testing...")
         self._run(self.session.answers.role, self._value("#test-ssh"),
-                  self._value("#test-nonce"), self._value("#test-node"))
+                  self._value("#test-nonce").lower(), self._value("#test-node"))
 
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value.strip()

@@ -68,7 +68,9 @@ class TroubleshootPane(StepPane):
         def progress(index: int, total: int, name: str) -> None:
             self.app.call_from_thread(self._progress, index, total, name)
         try:
-            findings, error = self.session.diagnose(on_progress=progress), None
+            # The checks of the role chosen on Welcome, configured here yet or not.
+            findings, error = self.session.diagnose(on_progress=progress,
+                                                    role=self.session.answers.role), None
         except Exception as exc:   # a check that cannot run is the doctor's to report
             findings, error = [], str(exc)
         self.app.call_from_thread(self._diagnosed, findings, error)

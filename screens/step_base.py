@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from typing import ClassVar, Dict, List, Optional, Tuple
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from wizard.plan.errors import PlanError
+from wizard.session import PLACEHOLDERS
 from wizard.steps import BY_NUMBER
-from screens.forms import FieldRow, FieldSpec, current_value
+from screens.forms import FIELD_LABELS, FIELD_STEP, FieldRow, FieldSpec, current_value, in_words
 from screens.widgets import AsciiSelect, YesNo, render_preview
 from screens.widgets import Plain
 
 PREVIEW_DEBOUNCE = 0.15   # seconds after the last keystroke
-FIELD_STEP: Dict[str, int] = {}   # dotted field -> the step whose form has it
 
 
 class StepPane(VerticalScroll):
@@ -33,6 +35,7 @@ class StepPane(VerticalScroll):
         super().__init_subclass__(**kwargs)
         for spec in cls.FIELDS:
             FIELD_STEP.setdefault(spec.dotted, cls.STEP)
+            FIELD_LABELS.setdefault(spec.dotted, spec.label)
 
     class Refreshed(Message):
         """The pane recomputed its preview (the plan may have changed)."""
@@ -48,7 +51,7 @@ class StepPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         step = BY_NUMBER[self.STEP]
         yield Plain(f"Step {step.number} of 9: {step.title}", classes="pane-title")
-        yield Plain(self.EXPLANATION, classes="explanation")
+        yield Plain(self.explanation(), classes="explanation")
         yield Plain("", classes="role-note")
         for spec in self.FIELDS:
             row = FieldRow(spec, self.session.answers)
@@ -77,20 +80,28 @@ class StepPane(VerticalScroll):
     def applies(self) -> bool:
         return self.session.answers.role in self.ROLES
 
+    def explanation(self) -> str:
+        """What this step does, for the role chosen on Welcome."""
+        return self.EXPLANATION
+
+    def role_note(self) -> str:
+        role = self.session.answers.role
+        other = "receiver" if role == "sender" else "sender"
+        return (f"This step does nothing on a {role}: F10 and F8 skip it. Run the wizard on "
+                f"the {other} for it.")
+
+    def shown_rows(self) -> List[FieldRow]:
+        return [row for row in self._rows if row.display]
+
     def sync(self) -> None:
         """Match the pane to the answers: which rows show, their values, the role note."""
         answers = self.session.answers
         note = self.query_one(".role-note", Static)
-        if self.applies:
-            note.update("")
-            note.display = False
-        else:
-            other = "receiver" if answers.role == "sender" else "sender"
-            note.update(f"This step does nothing on a {answers.role}. "
-                        f"Run the wizard on the {other} for it (see the notes below).")
-            note.display = True
+        note.update("" if self.applies else self.role_note())
+        note.display = not self.applies
+        self.query_one(".explanation", Static).update(self.explanation())
         for row in self._rows:
-            shown = self.applies and (row.spec.visible is None or row.spec.visible(answers))
+            shown = self._shown(row)
             row.display = shown
             if shown and row.own_error is None:
                 row.show_value(current_value(answers, row.spec.dotted))
@@ -144,13 +155,18 @@ class StepPane(VerticalScroll):
         row.set_error(message, row.cross_error)
         self.show_problems()
         if message is None and row.kind in ("choice", "bool"):
-            self.call_after_refresh(self._resync_visibility)
+            self._resync_visibility()     # the rows this choice shows or hides, at once
         self._schedule_preview()
 
+    def _shown(self, row: FieldRow) -> bool:
+        return self.applies and (row.spec.visible is None or row.spec.visible(self.session))
+
     def _resync_visibility(self) -> None:
-        answers = self.session.answers
         for row in self._rows:
-            row.display = self.applies and (row.spec.visible is None or row.spec.visible(answers))
+            shown = self._shown(row)
+            if shown and not row.display and row.own_error is None:
+                row.show_value(current_value(self.session.answers, row.spec.dotted))
+            row.display = shown
 
     def _schedule_preview(self) -> None:
         if self._timer is not None:
@@ -159,23 +175,32 @@ class StepPane(VerticalScroll):
 
     # ------------------------------------------------------------------ preview
     def preview_text(self):
-        from wizard.plan.errors import PlanError
-        problems = self.session.problems()
+        problems = self.session.preview_problems()
         if problems:
             field = problems[0].split(":", 1)[0]
             where = FIELD_STEP.get(field)
-            return (f"The preview needs an answer first (step {where}): {problems[0]}"
-                    if where else f"The preview needs an answer first: {problems[0]}")
+            return (f"The preview needs an answer first (step {where}): {in_words(problems[0])}"
+                    if where else f"The preview needs an answer first: {in_words(problems[0])}")
         try:
-            items = self.session.step_preview(self.STEP)
+            items = self.preview_items()
         except PlanError as error:
-            return f"Not possible with these answers: {error}"
+            return Text(f"Not possible with these answers: {in_words(str(error))}",
+                        style="bold red" if self.colour else "bold")
         except Exception as error:   # an incomplete form: say so, never a traceback
             return f"Preview not available yet: {error}"
-        return render_preview(items, self.colour)
+        text = render_preview(items, self.colour)
+        gaps = [f"{PLACEHOLDERS[d][1]} stands for \"{FIELD_LABELS[d]}\" (step {FIELD_STEP[d]})"
+                for d in self.session.placeholders() if PLACEHOLDERS[d][1] in text.plain]
+        if gaps:
+            text = Text("Not answered yet: " + "; ".join(gaps) + ".\n\n").append_text(text)
+        return text
+
+    def preview_items(self) -> list:
+        return self.session.step_preview(self.STEP)
 
     def refresh_preview(self) -> None:
         self._timer = None
+        self._resync_visibility()     # an answer on another step may show or hide a field here
         self.show_problems()
         self.query_one(".preview", Static).update(self.preview_text())
         self.post_message(self.Refreshed())

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Label
 
-from screens.widgets import YesNo
+from screens.widgets import FieldInput, YesNo, framed
 
 DEFAULT_SECONDS = 120
 LIMITS = (1, 3600)
@@ -21,19 +21,16 @@ class TrialChoice(Horizontal):
     TrialChoice { height: 1; padding: 0 1; }
     TrialChoice Label { width: auto; }
     TrialChoice YesNo { width: 5; }
-    TrialChoice Input { width: 7; }
+    TrialChoice Input { width: 5; }
+    TrialChoice .framed { width: 7; }
     """
 
     def compose(self) -> ComposeResult:
         yield YesNo("", value=False, compact=True, id="trial")
-        yield Label("Trial (t): undo it by itself unless I press k (Keep) within ")
-        yield Input(str(DEFAULT_SECONDS), id="trial-seconds", compact=True, restrict=r"[0-9]*",
-                    max_length=4)
+        yield Label("Trial (t): undo it unless kept with k within ")
+        yield framed(FieldInput(str(DEFAULT_SECONDS), id="trial-seconds", restrict=r"[0-9]*",
+                                max_length=4), getattr(self.app, "console_mode", False))
         yield Label(" s")
-
-    def on_mount(self) -> None:
-        if getattr(self.app, "console_mode", False) or self.app.is_headless:
-            self.query_one(Input).cursor_blink = False
 
     def choice(self) -> Tuple[bool, Optional[int], Optional[str]]:
         """(trial wanted, seconds, message when the seconds are refused)."""

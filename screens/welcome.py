@@ -11,10 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
-from screens.confirm_rollback import ConfirmRollbackScreen
-from screens.widgets import AsciiSelect
+from screens.keybar import KeyBar
+from screens.ask import rollback_question
+from screens.forms import in_words
+from screens.widgets import AsciiSelect, framed
 from screens.widgets import Plain
 
 ROLE_TEXT = {
@@ -60,7 +62,7 @@ class LoadingScreen(Screen):
         with VerticalScroll(id="welcome-body"):
             yield Plain(TITLE, classes="pane-title")
             yield Plain(READING, id="host-facts")
-        yield Footer(compact=True)
+        yield KeyBar()
 
 
 class WelcomeScreen(Screen[bool]):
@@ -82,22 +84,23 @@ class WelcomeScreen(Screen[bool]):
             with VerticalGroup(id="choices"):
                 if ready:
                     yield from self._choices()
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def _choices(self) -> ComposeResult:
         answers = self.session.answers
+        console = getattr(self.app, "console_mode", False)
         with Horizontal(classes="choice"):
             yield Label("This host is the", classes="field-label")
-            yield AsciiSelect([(r, r) for r in ROLE_TEXT], value=answers.role,
-                              allow_blank=False, compact=True, id="role")
+            yield framed(AsciiSelect([(r, r) for r in ROLE_TEXT], value=answers.role,
+                                     allow_blank=False, compact=True, id="role"), console)
         yield Plain(ROLE_TEXT[answers.role], id="role-text", classes="explanation")
         with Horizontal(classes="choice"):
             yield Label("Forwarding method", classes="field-label")
-            yield AsciiSelect([(m, m) for m in METHOD_TEXT], value=answers.method,
-                              allow_blank=False, compact=True, id="method")
+            yield framed(AsciiSelect([(m, m) for m in METHOD_TEXT], value=answers.method,
+                                     allow_blank=False, compact=True, id="method"), console)
         yield Plain(METHOD_TEXT[answers.method], id="method-text", classes="explanation")
-        yield Plain("Press F10 to go through the nine steps. Nothing changes on this "
-                    "host until you apply on the Review screen.", classes="hint")
+        yield Plain("Press F10 to go through the steps of this role. Nothing changes on "
+                    "this host until you confirm Apply on the Review screen.", classes="hint")
 
     async def fill(self, session) -> None:
         """The Session is open: show the host, what was found, and the choices."""
@@ -122,7 +125,7 @@ class WelcomeScreen(Screen[bool]):
         else:
             lines.append("No forwarding is set up on this host yet.")
         for item in self.session.unrepresented[:2]:
-            lines.append(f"Note: {item}")
+            lines.append(f"Note: {in_words(item)}")
         return "\n".join(lines)
 
     def on_mount(self) -> None:
@@ -152,7 +155,7 @@ class WelcomeScreen(Screen[bool]):
             if yes:
                 self.app.rollback_transaction(tx.id, then=self._after_rollback)
 
-        self.app.push_screen(ConfirmRollbackScreen(tx.id, tx.n_changes), answered)
+        self.app.push_screen(rollback_question(tx.id, tx.n_changes), answered)
 
     def _after_rollback(self, ok: bool) -> None:
         if ok:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Iterable, List
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.text import Text
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.scrollbar import ScrollBarRender
-from textual.widgets import Checkbox, Select, Static
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 
 class Plain(Static):
@@ -44,6 +49,45 @@ class AsciiSelect(Select):
         for widget, glyph in ((".down-arrow", "v"), (".up-arrow", "^")):
             for arrow in self.query(widget):
                 arrow.update(glyph)
+
+
+class FieldInput(Input):
+    """A text field whose extent shows even when it is empty: on the console its free cells
+    are `_` (with the brackets of `framed()` around it: `[logs.example.com____]`), elsewhere a
+    lighter band. Focused, it is drawn in reverse video (app.tcss)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("compact", True)
+        super().__init__(*args, **kwargs)
+
+    def on_mount(self) -> None:
+        # A blinking cursor repaints twice a second: bytes on a serial line, and pictures
+        # that depend on timing in tests. Steady in console mode and when headless.
+        if getattr(self.app, "console_mode", False) or self.app.is_headless:
+            self.cursor_blink = False
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if y != 0 or not getattr(self.app, "console_mode", False):
+            return strip
+        width = self.content_region.width
+        if self.value:
+            used = cell_len(self.value) - int(self.scroll_offset.x)
+            used += 1 if self.has_focus and self.cursor_at_end else 0
+        else:
+            used = cell_len(self.placeholder) or (1 if self.has_focus else 0)
+        used = max(0, min(used, width))
+        if used >= width:
+            return strip
+        return Strip.join([strip.crop(0, used), Strip([Segment("_" * (width - used), self.rich_style)])])
+
+
+def framed(control: Widget, console: bool) -> Widget:
+    """`[control]` on the console, where colours may not show a field's edge; as is elsewhere."""
+    if not console:
+        return control
+    return Horizontal(Label("[", classes="edge"), control, Label("]", classes="edge"),
+                      classes="framed")
 
 
 class AsciiProgress(Static):

@@ -98,6 +98,25 @@ async def next_step(pilot, times: int = 1) -> None:
         await pilot.pause()
 
 
+async def to_step(pilot, number: int) -> None:
+    """F10 from Welcome or a step until step `number` shows (steps of the other role are
+    skipped, so the number of presses depends on the role)."""
+    for _ in range(12):
+        frame = pilot.app.frame
+        if pilot.app.screen is frame and frame is not None and frame.current == number:
+            return
+        await next_step(pilot)
+    raise AssertionError(f"F10 never reached step {number}")
+
+
+async def to_review(pilot) -> None:
+    for _ in range(12):
+        if pilot.app.screen.id == "review":
+            return
+        await next_step(pilot)
+    raise AssertionError("F10 never reached Review")
+
+
 async def apply_on_review(pilot) -> None:
     """F10 on Review asks "Apply N changes to HOST?"; y confirms."""
     await pilot.press("f10")

@@ -56,8 +56,13 @@ def _trial_scenario(seconds, keep, seen, wait_after=0.0):
         await pilot.pause()
         await pilot.press("t")                      # tick the trial
         app.screen.query_one("#trial-seconds").value = str(seconds)
-        await pilot.press("f10", "y")
-        await settle(pilot)
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("y")
+        for _ in range(100):                        # applied, checked, and counting down
+            if app.screen.state != "applying" and "s left" in screen_text(app):
+                break
+            await pilot.pause(0.05)
         seen["counting"] = screen_text(app)
         if keep:
             await pilot.press("k")

@@ -1,20 +1,26 @@
 """Per form: a refused value shows its message under the field, Next is refused, nothing is written."""
+import re
+
 import pytest
 
 from tests.tui.helpers import (choose, drive, host_files, new_root, next_step, open_app,
                                state, type_into)
 
-# (role, step, control, value, words the message must contain)
+# (role, step, control, value, words the message must contain, the field's label)
 CASES = [
-    ("sender", 2, "#f-auditd--name", "two words", "auditd.name"),
-    ("sender", 4, "#f-remote--server", "bad host!", "remote.server"),
-    ("sender", 4, "#f-remote--port", "70000", "1-65535"),
-    ("sender", 4, "#f-remote--queue-depth", "lots", "whole number"),
-    ("receiver", 5, "#f-firewall--zone", "no such zone!", "firewall.zone"),
-    ("receiver", 6, "#f-receiver--listen-port", "abc", "receiver.listen_port"),
-    ("receiver", 6, "#f-receiver--allowed-senders", "300.1.2.3/99", "not an IP address"),
-    ("receiver", 6, "#f-receiver--client-ports", "9-1", "receiver.client_ports"),
+    ("sender", 2, "#f-auditd--name", "two words", "spaces", "Node name"),
+    ("sender", 4, "#f-remote--server", "bad host!", "not a hostname", "Receiver host or IP"),
+    ("sender", 4, "#f-remote--port", "70000", "1-65535", "Receiver port"),
+    ("sender", 4, "#f-remote--queue-depth", "lots", "whole number", "Queue depth"),
+    ("receiver", 5, "#f-firewall--zone", "no such zone!", "not a firewalld zone", "Firewall zone"),
+    ("receiver", 6, "#f-receiver--listen-port", "abc", "whole number", "Listen port"),
+    ("receiver", 5, "#f-receiver--allowed-senders", "300.1.2.3/99", "not an IP address",
+     "Allowed senders, item 1"),
+    ("receiver", 6, "#f-receiver--client-ports", "9-1", "first port", "Sender source ports"),
 ]
+
+
+DOTTED = re.compile(r"\b(auditd|remote|receiver|firewall|security|rsyslog|selinux)\.[a-z_]+")
 
 
 def system_state(root):
@@ -22,9 +28,9 @@ def system_state(root):
     return {k: v for k, v in state(root).items() if k != "log"}
 
 
-@pytest.mark.parametrize("role,step,control,value,words", CASES,
+@pytest.mark.parametrize("role,step,control,value,words,label", CASES,
                          ids=[c[2][3:] for c in CASES])
-def test_invalid_value_is_refused(tmp_path, role, step, control, value, words):
+def test_invalid_value_is_refused(tmp_path, role, step, control, value, words, label):
     root = new_root(tmp_path)
     before_files, before_state = host_files(root), system_state(root)
     app = open_app(root, start_at=step)
@@ -52,7 +58,8 @@ def test_invalid_value_is_refused(tmp_path, role, step, control, value, words):
     assert seen["invalid"] and words in seen["invalid"][0][1]
     shown, text = seen["message"]
     assert shown and words in text, "the message appears under the field"
-    assert any("first" in note and words.split(".")[-1][:6] in note for note in seen["notes"])
+    assert not DOTTED.search(text), "the field is named by its label, not its key"
+    assert any("first" in note and f"{label}:" in note and words in note for note in seen["notes"])
     assert host_files(root) == before_files
     assert system_state(root) == before_state
     assert not (root / "var/lib/auditd-wizard/transactions").exists()

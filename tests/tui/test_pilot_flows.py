@@ -4,17 +4,16 @@ import json
 import pytest
 
 from tests.tui.helpers import (apply_on_review, choose, conf, drive, host_files, new_root,
-                               next_step, open_app, screen_text, state, type_into)
+                               open_app, screen_text, state, to_review, to_step, type_into)
 
 OSES = ["almalinux-8", "almalinux-9", "almalinux-10"]
 
 
 async def walk_sender(pilot, server="logs.example.com"):
     await pilot.pause()
-    await next_step(pilot)                 # welcome -> step 1 (sender is the default role)
-    await next_step(pilot, 3)              # steps 1, 2, 3
+    await to_step(pilot, 4)                # sender is the default role
     await type_into(pilot, "#f-remote--server", server)
-    await next_step(pilot, 6)              # steps 4..9 -> Review
+    await to_review(pilot)
 
 
 @pytest.mark.parametrize("os_name", OSES)
@@ -54,10 +53,9 @@ def test_receiver_setup_applies(tmp_path, os_name):
     async def scenario(pilot):
         await pilot.pause()
         await choose(pilot, "#role", "receiver")
-        await next_step(pilot)             # -> step 1
-        await next_step(pilot, 5)          # steps 1..5 -> step 6
+        await to_step(pilot, 5)
         await type_into(pilot, "#f-receiver--allowed-senders", "192.0.2.0/24")
-        await next_step(pilot, 4)          # 6..9 -> Review
+        await to_review(pilot)
         await apply_on_review(pilot)
         seen["done"] = screen_text(pilot.app)
 

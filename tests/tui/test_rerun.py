@@ -1,5 +1,6 @@
 """Apply, start the TUI again on the same root: every field shows the applied values, no plan."""
-from tests.tui.helpers import (apply_on_review, drive, new_root, next_step, open_app, type_into)
+from tests.tui.helpers import (apply_on_review, drive, new_root, open_app, to_review, to_step,
+                               type_into)
 
 def test_rerun_shows_applied_values_and_empty_plan(tmp_path):
     root = new_root(tmp_path, "almalinux-9")
@@ -7,10 +8,10 @@ def test_rerun_shows_applied_values_and_empty_plan(tmp_path):
 
     async def set_up(pilot):
         await pilot.pause()
-        await next_step(pilot, 4)                    # welcome, steps 1-3 -> step 4
+        await to_step(pilot, 4)
         await type_into(pilot, "#f-remote--server", "logs.example.com")
         await type_into(pilot, "#f-remote--queue-depth", "20000")
-        await next_step(pilot, 6)
+        await to_review(pilot)
         await apply_on_review(pilot)
 
     drive(first, set_up)
@@ -21,7 +22,7 @@ def test_rerun_shows_applied_values_and_empty_plan(tmp_path):
 
     async def look(pilot):
         await pilot.pause()
-        await next_step(pilot, 9)                    # welcome -> step 9: every pane built
+        await to_step(pilot, 9)                      # every pane of the role built
         seen["values"] = {row.spec.dotted: row.control.value
                           for pane in second.frame.panes for row in pane._rows if row.display}
         seen["welcome_said_rerun"] = second.session.previous_config_found

@@ -61,10 +61,11 @@ def test_welcome(snap_compare, tmp_path, console):
 @MODES
 @pytest.mark.parametrize("step", [1, 2, 3, 4, 5, 7, 8, 9])
 def test_sender_step(snap_compare, tmp_path, console, step):
-    """Step N for a sender heading to logs.example.com: side list with `>` on step N and `*` on
-    steps 1, 3, 4 (they change something), the step's explanation, its form (step 4: server,
-    port, mode, queue, failure action), the preview of this step's diff/commands and the
-    "why not what the guides say" note."""
+    """Step N for a sender heading to logs.example.com: side list with `>` on step N, `*` apart
+    from the name on steps 1-4 (they change something) and `-` on step 6 (a receiver's step,
+    skipped), the step's explanation, its form (step 4: server, port, mode, queue, failure
+    action, each field in brackets on the console), the preview of this step's diff/commands
+    and the "why not what the guides say" note."""
     app = sender_app(tmp_path, console, start_at=step)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
@@ -72,17 +73,19 @@ def test_sender_step(snap_compare, tmp_path, console, step):
 @MODES
 @pytest.mark.parametrize("step", [4, 5, 6])
 def test_receiver_step(snap_compare, tmp_path, console, step):
-    """Receiver: step 4 says it does nothing on a receiver and what to do on the sender;
-    step 5 shows the SELinux/firewall switches and the rich-rule command for 192.0.2.0/24;
-    step 6 shows the listen form and the auditd.conf diff with tcp_listen_port = 60."""
+    """Receiver: step 4 (reached with F6, F10 skips it) says it does nothing on a receiver,
+    that F10 and F8 skip it, and to run the wizard on the sender; step 5 shows Open port,
+    Firewall zone (empty: the default zone) and Allowed senders 192.0.2.0/24, and the
+    rich-rule commands; step 6 shows the listen form and the auditd.conf diff with
+    tcp_listen_port = 60."""
     app = receiver_app(tmp_path, console, start_at=step)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
 
 @MODES
 def test_invalid_field(snap_compare, tmp_path, console):
-    """Step 4 with `bad host!` typed as the server: the message naming remote.server and what
-    is allowed appears under the field."""
+    """Step 4 with `bad host!` typed as the server: under the field, the message saying it is
+    not a hostname or IP address and what is allowed (no dotted key)."""
     app = sender_app(tmp_path, console, start_at=4, server=None)
 
     async def run_before(pilot):
@@ -94,8 +97,9 @@ def test_invalid_field(snap_compare, tmp_path, console):
 
 @MODES
 def test_security_not_possible(snap_compare, tmp_path, console):
-    """Step 8 with TLS chosen for audisp-remote on audit 3.1.5: the red "Not possible on this
-    host" message saying TLS needs audit 4.2 and to use kerberos or rsyslog."""
+    """Step 8 with TLS chosen for audisp-remote on audit 3.1.5: the preview is the bold (red
+    in colour) "Not possible with these answers" message saying TLS needs audit 4.2 and to use
+    kerberos or rsyslog, naming the Encryption field by its label."""
     app = sender_app(tmp_path, console, start_at=8)
     app.session.set_field("security.encryption", "tls")
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
@@ -103,8 +107,8 @@ def test_security_not_possible(snap_compare, tmp_path, console):
 
 @MODES
 def test_review(snap_compare, tmp_path, console):
-    """Review & apply for a sender: the change count, the unticked "[ ] Trial (t): undo it by
-    itself unless I press k (Keep) within 120 s" row, the plan grouped by step starting with
+    """Review & apply for a sender: the change count, the unticked "[ ] Trial (t): undo it
+    unless kept with k within 120 s" row, the plan grouped by step starting with
     `dnf install -y audispd-plugins`, and F10 Apply, t Trial, e Ansible, x Receiver in the
     footer."""
     app = sender_app(tmp_path, console, start_at=9)
@@ -130,8 +134,9 @@ def test_history_empty(snap_compare, tmp_path, console):
 
 @MODES
 def test_help(snap_compare, tmp_path, console):
-    """F1 on step 4: a box with the step's purpose, each field with its meaning, the guide
-    note and the list of keys."""
+    """F1 on step 4 with the focus in "Receiver host or IP": a box titled with the field, what
+    it is, what it allows and its key in an answers file, then the step's purpose and each
+    field shown with its meaning (the wrapped list of keys follows when scrolled)."""
     app = sender_app(tmp_path, console, start_at=4)
 
     async def run_before(pilot):
@@ -251,3 +256,57 @@ def test_confirm_apply(snap_compare, tmp_path, console):
         await pilot.press("f10")
         await pilot.pause(0.3)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def rsyslog_app(tmp_path, console, start_at, role):
+    app = open_app(new_root(tmp_path), start_at=start_at, ascii_mode=console)
+    app.session.set_field("role", role)
+    app.session.set_field("method", "rsyslog")
+    if role == "sender":
+        app.session.set_field("remote.server", "logs.example.com")
+    return app
+
+
+@MODES
+@pytest.mark.parametrize("step,role", [(4, "sender"), (6, "receiver")])
+def test_rsyslog_step(snap_compare, tmp_path, console, step, role):
+    """The rsyslog method. Step 4 (sender): Receiver host or IP, rsyslog's Receiver port 6514
+    and Disk queue limit 1g, and no audisp-remote setting (mode, queue depth, network failure,
+    heartbeat); the preview is the new /etc/rsyslog.d/auditd-wizard-forward.conf with omfwd to
+    logs.example.com port 6514. Step 6 (receiver): Listen port 6514 and Sender logs under
+    /var/log/remote only (no tcp_* settings); the preview is auditd-wizard-collect.conf with
+    imtcp on 6514."""
+    app = rsyslog_app(tmp_path, console, step, role)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+@pytest.mark.parametrize("focused", [True, False], ids=["focused", "unfocused"])
+def test_console_field_focus(snap_compare, tmp_path, focused):
+    """Console mode, step 4 with logs.example.com typed. Focused: the Receiver port field
+    `[60___...]` is drawn in reverse video (the cursor after 60), the others are not.
+    Unfocused: focus moved to the step list, so every field is drawn plainly inside its
+    brackets, `[60___...]`, and the list's highlighted step is reversed instead. The two
+    pictures differ in the port field."""
+    app = sender_app(tmp_path, True, start_at=4)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.screen.query_one("#f-remote--port").focus()
+        if not focused:
+            await pilot.press("f6")
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@MODES
+def test_help_narrow(snap_compare, tmp_path, console):
+    """F1 on step 4 at 60x20 with the focus in the side list: the Help box fits the screen
+    (no text cut at the right), its sentences wrap at the box's edge and it scrolls; the key
+    bar shows every key (Esc Close)."""
+    app = sender_app(tmp_path, console, start_at=4)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f6", "f1")
+        await pilot.pause(0.3)
+    assert snap_compare(app, terminal_size=(60, 20), run_before=run_before)

@@ -4,8 +4,6 @@ the wizard with the same message and exit code as before."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import threading
 from functools import partialmethod
 
@@ -108,12 +106,3 @@ def test_bad_answers_file_from_the_command_line_prints_the_field_and_exits_2(
     assert code == 2
     assert f"auditd-wizard: {bad}: remote.server" in err
     assert "Traceback" not in err
-
-
-def test_nothing_on_the_way_to_the_first_frame_imports_pydantic_or_backends():
-    """What the first frame needs: the CLI's own imports aside, the App and Welcome only."""
-    code = ("import sys; import screens.app, screens.welcome, screens.diff_driver; "
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'backends') "
-            "or m in ('wizard.model', 'wizard.session', 'wizard.facts')); print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
