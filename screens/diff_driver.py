@@ -30,6 +30,28 @@ ESCAPES = re.compile(r"\x1b\[[0-9;?<>=$ ]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\
 CURSOR_MOVE_COST = 8            # bytes of a typical "\x1b[12;34H"
 
 
+def canonical_style(params: str) -> str:
+    """SGR parameters as one canonical string, so cells that look the same compare equal:
+    from the last reset on, without the default colours (39, 49) that a reset implies.
+    Textual writes "0;39;49" and "0;49" for the same blank cell."""
+    tokens = params.split(";") if params else ["0"]
+    kept: List[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index] or "0"
+        if token in ("38", "48") and index + 1 < len(tokens):   # 38;5;N or 38;2;R;G;B
+            width = 3 if tokens[index + 1] == "5" else 5
+            kept.append(";".join(tokens[index:index + width]))
+            index += width
+            continue
+        if token == "0":
+            kept = []
+        elif token not in ("39", "49"):
+            kept.append(token)
+        index += 1
+    return ";".join(kept)
+
+
 def _move(pos: Pos) -> str:
     return f"\x1b[{pos[0] + 1};{pos[1] + 1}H"
 
@@ -75,12 +97,8 @@ class CellDiff:
                 row, col = int(parts[0] or 1) - 1, int(parts[1] if len(parts) > 1 and parts[1] else 1) - 1
                 moved = True
             elif final == "m":
-                if params in ("", "0"):
-                    style = ""
-                elif params.startswith("0;"):
-                    style = params[2:]
-                else:
-                    style = f"{style};{params}" if style else params
+                style = canonical_style(params if params.startswith("0") or not style
+                                        else f"{style};{params}")
             elif newline:
                 row, col = row + 1, 0
             else:

@@ -135,6 +135,8 @@ class WelcomeScreen(Screen[bool]):
     def on_select_changed(self, event: AsciiSelect.Changed) -> None:
         field = event.select.id
         value = event.value
+        if value == getattr(self.session.answers, field):
+            return           # the value shown when the choices were mounted, not a choice
         message = self.session.set_field(field, value)
         if message:
             self.notify(message, severity="error")
