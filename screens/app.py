@@ -5,8 +5,9 @@ actions, and `check_action` hides the keys that do nothing on the current screen
 only shows what works. `make_app(session)` takes its dependencies so tests pass a sandbox.
 
 `run_app(open_session)` draws the first frame before the host is read: the Session (facts,
-detection, the pydantic model) opens in a thread worker and Welcome fills in when it is ready.
-Nothing on the way to that first frame may import pydantic, the model or backends."""
+detection, the answers checked against the model) opens in a thread worker and Welcome fills in
+when it is ready. Start-up speed comes from what is imported and built (see
+bench/tui_bench.py), not from imports hidden in functions."""
 from __future__ import annotations
 
 import os
@@ -17,11 +18,20 @@ from typing import Callable, Optional
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
-from screens.ask import quit_question
-from screens.forms import in_words
 from wizard.steps import STEPS
+from screens.ask import quit_question
+from screens.diff_driver import CellDiffDriver
+from screens.forms import in_words
+from screens.frame import StepFrame
+from screens.help import HelpScreen
+from screens.help_text import help_for
+from screens.history import HistoryScreen
+from screens.review import ReviewScreen
+from screens.welcome import LoadingScreen, WelcomeScreen
+from screens.widgets import AsciiScrollBarRender
 
 CONSOLE_TERMS = ("linux", "vt100", "vt220")
 HERE = Path(__file__).resolve().parent
@@ -39,7 +49,6 @@ def _driver_class():
     """On Linux, a driver that writes only the cells that changed (serial consoles are slow)."""
     if not sys.platform.startswith("linux") or os.environ.get("TEXTUAL_DRIVER"):
         return None
-    from screens.diff_driver import CellDiffDriver
     return CellDiffDriver
 
 
@@ -69,7 +78,6 @@ class WizardApp(App):
         self.colour = not console
         # The scrollbar renderer is a class attribute: set it either way so one process can
         # build a console app and a normal one (tests do) without leaking the choice.
-        from screens.widgets import AsciiScrollBarRender
         ScrollBar.renderer = AsciiScrollBarRender if console else ScrollBarRender
         if console:
             self.animation_level = "none"
@@ -86,13 +94,11 @@ class WizardApp(App):
     # frame on the terminal is Welcome alone, over an empty base screen; with --start-at and
     # the Session still opening, a LoadingScreen that the frame replaces.
     def get_default_screen(self):
-        from textual.screen import Screen
         if self.start_at and self.session is not None:
             return self._make_frame()
         return Screen(id="base")
 
     def _make_frame(self):
-        from screens.frame import StepFrame
         self.frame = StepFrame(self.session, self.colour, start=self.start_at or FIRST)
         return self.frame
 
@@ -102,7 +108,6 @@ class WizardApp(App):
         if not self.start_at:
             self._push_welcome()
         elif self.session is None:     # the step's frame replaces it when the host is read
-            from screens.welcome import LoadingScreen
             self.push_screen(LoadingScreen())
         if self.session is None:   # after the first frame: the worker would compete for the GIL
             self.call_after_refresh(self._open_session_worker)
@@ -121,7 +126,6 @@ class WizardApp(App):
         self.exit(return_code=getattr(error, "exit_code", 1))
 
     async def _session_ready(self, session) -> None:
-        from screens.welcome import WelcomeScreen
         self.session = session
         self._opened_answers = session.answers
         if self.start_at:
@@ -133,7 +137,6 @@ class WizardApp(App):
         self.refresh_bindings()
 
     def _push_welcome(self) -> None:
-        from screens.welcome import WelcomeScreen
         self.push_screen(WelcomeScreen(self.session), self._welcome_done)
 
     async def _leave_welcome(self) -> None:
@@ -150,16 +153,12 @@ class WizardApp(App):
         if self.frame is not None:
             self.frame.sync_all()
 
-    # The footer asks check_action on the first frame: looking the classes up in sys.modules
-    # (a screen whose module is not loaded cannot be showing) keeps the frame's imports, and
-    # through them the pydantic model, off the path to that frame.
-    SCREEN_KINDS = (("screens.frame", "StepFrame", "frame"), ("screens.welcome", "WelcomeScreen", "welcome"),
-                    ("screens.review", "ReviewScreen", "review"), ("screens.history", "HistoryScreen", "history"))
+    SCREEN_KINDS = ((StepFrame, "frame"), (WelcomeScreen, "welcome"), (ReviewScreen, "review"),
+                    (HistoryScreen, "history"))
 
     def _screen_kind(self) -> str:
-        for module_name, class_name, kind in self.SCREEN_KINDS:
-            module = sys.modules.get(module_name)
-            if module is not None and isinstance(self.screen, getattr(module, class_name)):
+        for screen_class, kind in self.SCREEN_KINDS:
+            if isinstance(self.screen, screen_class):
                 return kind
         return "modal"
 
@@ -231,22 +230,17 @@ class WizardApp(App):
             self.frame.toggle_step_list()
 
     def open_review(self) -> None:
-        from screens.review import ReviewScreen
         self.push_screen(ReviewScreen(self.session, self.colour, self.console_mode))
 
     def open_fix_review(self, findings) -> None:
         """The doctor's chosen fixes go through Review like any change: one transaction."""
-        from screens.review import ReviewScreen
         self.push_screen(ReviewScreen(self.session, self.colour, self.console_mode, fixes=findings))
 
     def action_history(self) -> None:
-        from screens.history import HistoryScreen
         if self.check_action("history", ()):
             self.push_screen(HistoryScreen(self.session, self.colour))
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
-        from screens.help_text import help_for
         title, text = help_for(self._screen_kind(), self.frame, self.focused)
         self.push_screen(HelpScreen(title, text))
 

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import re
+import typing
 from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import typing_extensions
+from typing_extensions import get_args, get_origin
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -46,9 +50,6 @@ def both(*tests: Callable[[Any], bool]) -> Callable[[Any], bool]:
 
 def field_kind(dotted: str) -> Tuple[str, Tuple[str, ...]]:
     """("choice", options) | ("bool", ()) | ("list", ()) | ("text", ())."""
-    import typing
-    import typing_extensions
-    from typing_extensions import get_args, get_origin
     core = core_type(dotted)
     # On Python 3.9 typing.Literal and typing_extensions.Literal are different objects.
     if get_origin(core) in (typing.Literal, typing_extensions.Literal):

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from screens.keybar import KeyBar
 from screens.ask import rollback_question
+from screens.export import ExportScreen
 from screens.widgets import render_preview
 from screens.widgets import Plain
 
@@ -95,7 +96,6 @@ class HistoryScreen(Screen):
 
     def action_export(self) -> None:
         """The selected transaction's answers as an Ansible playbook (repeat it elsewhere)."""
-        from screens.export import ExportScreen
         tx = self.selected
         if tx is None:
             return

@@ -14,6 +14,9 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar, RichLog, Static
 
 from wizard.steps import STEPS
+from wizard.plan.errors import PlanError
+from screens.export import ExportScreen
+from screens.findings_view import progress_text
 from screens.keybar import KeyBar
 from screens.confirm_apply import ConfirmApplyScreen
 from screens.trial_box import TrialChoice
@@ -35,7 +38,6 @@ class Applied(Message):
 
 def plan_text(session, colour: bool):
     """The whole plan as one Text, grouped by step; or the reason there is none."""
-    from wizard.plan.errors import PlanError
     try:
         plan = session.plan()
     except PlanError as error:
@@ -158,12 +160,10 @@ class ReviewScreen(Screen):
         return True
 
     def action_export_ansible(self) -> None:
-        from screens.export import ExportScreen
         if self.check_action("export_ansible", ()):
             self.app.push_screen(ExportScreen(self.session, "ansible"))
 
     def action_export_receiver(self) -> None:
-        from screens.export import ExportScreen
         if self.check_action("export_receiver", ()):
             self.app.push_screen(ExportScreen(self.session, "receiver"))
 
@@ -213,7 +213,6 @@ class ReviewScreen(Screen):
         self.app.call_from_thread(self.post_message, Applied(result))
 
     def _check_from_worker(self, index: int, total: int, name: str) -> None:
-        from screens.findings_view import progress_text
         self.app.call_from_thread(self.query_one("#apply-log", RichLog).write,
                                   progress_text("Checking", index, total, name))
 

@@ -7,9 +7,14 @@ newlines, '#', non-printable characters, and short enough for audit's line buffe
 validate_answers() and field_error() turn pydantic's errors into one line per problem,
 always starting with the dotted field name: `remote.port: 70000 is out of range; allowed: whole numbers 1-65535`.
 """
+import os
 import re
 from typing import (Annotated, Any, Callable, Dict, List, Literal, Optional, Tuple, Type, get_args,
                     get_origin)
+
+# The wizard uses no pydantic plugins; without this the first model build scans every installed
+# distribution's entry points for them (tens of ms at start-up, more in a large environment).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,
                       TypeAdapter, ValidationError, model_validator)
@@ -152,7 +157,9 @@ ListenQueue = Whole(1, 65535)
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Built when first used (the first answers validated), not when this module is imported:
+    # the first frame is drawn before the host is read.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 # ---- sections ------------------------------------------------------------------------------
@@ -617,6 +624,12 @@ def field_error(dotted: str, value: Any) -> Optional[str]:
     except RecursionError:
         return "%s: nested too deeply" % dotted
     return None
+
+
+def field_value(dotted: str, value: Any) -> Any:
+    """The value as the model stores it ("60" -> 60, "enriched" -> "ENRICHED"); call
+    field_error() first. Uses the field's cached validator (built once, not per keystroke)."""
+    return _adapter(dotted).validate_python(value)
 
 
 def with_field(answers: Answers, dotted: str, value: Any) -> Tuple[Optional[Answers], List[str]]:

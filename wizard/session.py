@@ -2,33 +2,28 @@
 for a step, apply, history and rollback. Screens never touch backends directly."""
 from __future__ import annotations
 
+import difflib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional
+
+from pydantic import ValidationError
 
 from backends import transaction
 from backends.host import Host
-from wizard import detect
-from wizard.answers import dump_answers, load_answers
+from wizard import detect, export, trial
+from wizard.answers import dump_answers, load_answers, parse_answers
+from wizard.compliance.view import planned_view
+from wizard.doctor import api as doctor_api, delivery, engine
 from wizard.facts import HostFacts, gather_facts
-from pydantic import ValidationError
-
-from wizard.model import SECTIONS, Answers, field_error, validate_answers
+from wizard.model import SECTIONS, Answers, field_error, field_value, validate_answers
+from wizard.packaged import packaged_defaults
+from wizard.plan.core import Plan, PreviewItem, plan as make_plan
 from wizard.plan.errors import PlanError
-
-if TYPE_CHECKING:   # the planner, probe and doctor load when first used, not to open a Session
-    from wizard.plan.core import Plan, PreviewItem
-    from wizard.probe import SystemState
-
-
-def _normalised(dotted: str, value):
-    """The value as the model stores it ("60" -> 60, "enriched" -> "ENRICHED")."""
-    from pydantic import TypeAdapter
-    from typing_extensions import Annotated
-    section, _, key = dotted.rpartition(".")
-    field = (SECTIONS[section] if section else Answers).model_fields[key]
-    kind = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
-    return TypeAdapter(kind).validate_python(value)
+from wizard.plan.security import planning_paths
+from wizard.probe import SystemState, read_system_state
+from wizard.receiver_answers import receiver_answers_text
+from wizard.security_report import build_security_report, read_file_stats
 
 
 def _answers_allowing_gaps(data: dict) -> Answers:
@@ -54,9 +49,10 @@ class NeedsConfirmation(Exception):
     replace=True."""
 
 
-def _typed_path(text: str, label: str, what: str) -> Path:
-    """A path typed in a form: never empty (no silent "current directory"), ~ expanded."""
-    text = (text or "").strip()
+def _typed_path(text, label: str, what: str) -> Path:
+    """A path typed in a form (or a Path): never empty (no silent "current directory"),
+    ~ expanded."""
+    text = str(text).strip() if isinstance(text, Path) else (text or "").strip()
     if not text:
         raise ExportRefused(f"{label}: type {what}")
     return Path(text).expanduser().resolve()
@@ -164,7 +160,7 @@ class Session:
         data = self.answers.model_dump()
         section, _, key = dotted.rpartition(".")
         target = data[section] if section else data
-        target[key] = _normalised(dotted, value)
+        target[key] = field_value(dotted, value)
         answers = _answers_allowing_gaps(data)
         mine = [p for p in problems_of(answers) if p.split(":", 1)[0] == dotted]
         if mine:
@@ -198,21 +194,16 @@ class Session:
     # ------------------------------------------------------------ planning
     def system_state(self) -> SystemState:
         if self._state is None:
-            from wizard.probe import read_system_state
             self._state = read_system_state(
                 self._host, zone=self.answers.firewall.zone,
                 selinux_enabled=self.facts.selinux_mode.lower() != "disabled")
         return self._state
 
     def current_files(self) -> Dict[str, Optional[str]]:
-        from wizard.plan.security import planning_paths
         paths = self.facts.layout.config_files() + planning_paths(self.facts.layout)
         return {path: self._host.read_text(path) for path in paths}
 
     def _planned(self, answers: Answers) -> Plan:
-        from wizard.packaged import packaged_defaults
-        from wizard.plan.core import plan as make_plan
-        from wizard.security_report import read_file_stats
         state = self.system_state()
         state.file_stats = read_file_stats(self._host, answers, self.facts)
         return make_plan(answers, self.facts, state, self.current_files(),
@@ -262,7 +253,6 @@ class Session:
 
     def step_preview(self, step: int) -> List[PreviewItem]:
         """This step's file diffs, the exact commands it will run, then its notes."""
-        from wizard.plan.core import PreviewItem
         step_plan = self.preview_plan().steps[step]
         commands = [PreviewItem(c.describe(self._host), "command", c.preview(self._host))
                     for c in step_plan.commands]
@@ -289,7 +279,6 @@ class Session:
     def trial_states(self) -> Dict[str, str]:
         """Transaction id -> what became of it as a trial: pending, confirmed, rolled-back
         (not kept in time) or rollback-failed (wizard.trial)."""
-        from wizard import trial
         return {t.tx_id: t.status for t in trial.trials(self._host)}
 
     def interrupted(self):
@@ -307,8 +296,6 @@ class Session:
     def transaction_preview(self, tx_id: str) -> List[PreviewItem]:
         """What a past transaction changed: file diffs from its backups, and its commands
         (for the History screen)."""
-        import difflib
-        from wizard.plan.core import PreviewItem
         record = self.transaction(tx_id)
         items: List[PreviewItem] = []
         for change, before in zip(record.changes, record.before):
@@ -335,8 +322,6 @@ class Session:
         transaction's answers: `export_ansible(d, session.transaction(tx_id).meta["answers"])`
         (History). Raises ExportRefused / PlanError / AnswersError with a message for the
         user, and NeedsConfirmation (unless `replace`) when the directory is not empty."""
-        from wizard.answers import parse_answers
-        from wizard.export import export_ansible
         target = _typed_path(directory, "Directory", "the directory to write the playbook to")
         if target.exists() and not target.is_dir():
             raise ExportRefused(f"{target} is a file; give a directory (a new or empty one)")
@@ -347,7 +332,7 @@ class Session:
                                     "in it (site.yml, README.md, roles/, ...) would be replaced.")
         answers = parse_answers(answers_toml, "transaction answers") if answers_toml else self.answers
         with _in_words(target):
-            return export_ansible(answers, target)
+            return export.export_ansible(answers, target)
 
     def write_receiver_answers(self, sender_address: str, path: str,
                                replace: bool = False) -> Path:
@@ -373,8 +358,6 @@ class Session:
         """The receiver's answers (TOML text) matching this sender's answers, allowing
         `sender_address`; `merge_into` is an existing receiver answers TOML to add this sender
         to. Raises ReceiverAnswersError (or AnswersError for merge_into) with the reason."""
-        from wizard.answers import parse_answers
-        from wizard.receiver_answers import receiver_answers_text
         existing = parse_answers(merge_into, "receiver answers") if merge_into else None
         return receiver_answers_text(self.answers, sender_address, existing)
 
@@ -382,7 +365,6 @@ class Session:
     def security_report(self):
         """What the Security step shows: principals, keytab and certificate findings, access
         control, the compliance rows and whether TLS-PSK is available (wizard.security_report)."""
-        from wizard.security_report import build_security_report
         return build_security_report(self._host, self.facts, self.answers, self.system_state(),
                                      self.compliance_view())
 
@@ -390,7 +372,6 @@ class Session:
         """The content's STIG rules for this release checked on the host as the plan leaves it
         (as it is now when not `planned`, or while the answers cannot be planned yet):
         wizard.compliance.view."""
-        from wizard.compliance.view import planned_view
         changes, error = [], None
         if planned:
             try:
@@ -407,22 +388,18 @@ class Session:
 
     def diagnose(self, on_progress: Optional[Callable] = None, role: Optional[str] = None) -> list:
         """Every applicable check as a Finding (wizard.doctor.model); on_progress(i, n, name)."""
-        from wizard.doctor import api as doctor_api
         return doctor_api.run_diagnosis(self._host, self.facts, self.answers,
                                         role or self.diagnostic_role(), on_progress)
 
     def fix_changes(self, findings) -> list:
-        from wizard.doctor.engine import fix_changes
-        return fix_changes(self._host, self.facts, findings)
+        return engine.fix_changes(self._host, self.facts, findings)
 
     def fix_preview(self, findings) -> List[PreviewItem]:
         """What applying the fixes of `findings` would do: diffs and commands."""
-        from wizard.plan.core import PreviewItem
         return [PreviewItem(c.describe(self._host), "diff" if getattr(c, "content", None) is not None
                             else "command", c.preview(self._host)) for c in self.fix_changes(findings)]
 
     def apply_fixes(self, findings, on_event: Optional[Callable] = None):
-        from wizard.doctor import api as doctor_api
         try:
             return doctor_api.apply_fixes(self._host, self.facts, findings, on_event)
         finally:
@@ -432,14 +409,12 @@ class Session:
     def run_test(self, on_progress: Optional[Callable] = None, receiver_ssh: Optional[str] = None,
                  nonce: Optional[str] = None, timeout: float = 5.0):
         """A sender's live test: TestReport with one Finding per step (what ran, what it saw)."""
-        from wizard.doctor import api as doctor_api, delivery
         return delivery.test_sender(self._host, self.facts, doctor_api.connector_for(self._host),
                                     receiver_ssh, nonce, timeout, on_progress)
 
     def expect_test_event(self, nonce: str, node: Optional[str] = None, wait: float = 10.0,
                           log: Optional[str] = None, on_progress: Optional[Callable] = None):
         """On the receiver: has the sender's tagged event arrived? TestReport."""
-        from wizard.doctor import delivery
         return delivery.expect(self._host, self.facts, nonce, node, log or delivery.RECEIVED_LOG,
                                wait, on_progress)
 
@@ -448,7 +423,6 @@ class Session:
                     on_progress: Optional[Callable] = None):
         """Apply, arm the automatic rollback, run the step-7 checks. Keep with confirm_trial()
         before `seconds` pass, or the host goes back to how it was (trial.TrialResult)."""
-        from wizard import trial
         result = self.apply(on_event=on_event, label=f"apply as a trial ({int(seconds)} s to keep it)")
         if not result.ok:
             return trial.TrialResult(result)
@@ -462,9 +436,7 @@ class Session:
 
     def confirm_trial(self, tx_id: Optional[str] = None):
         """The Keep button: raises trial.TrialError when nothing waits (or it already expired)."""
-        from wizard import trial
         return trial.confirm(self._host, tx_id)
 
     def pending_trial(self):
-        from wizard import trial
         return trial.pending(self._host)

@@ -10,6 +10,8 @@ from hypothesis import given, settings, strategies as st
 from screens.diff_driver import CellDiff
 
 TOKEN = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])|(\n)|([^\x1b\n]+)")
+DEFAULT_COLOUR = {"39": {str(n) for n in (*range(30, 38), *range(90, 98))},
+                  "49": {str(n) for n in (*range(40, 48), *range(100, 108))}}
 
 
 class StyledScreen:
@@ -29,7 +31,12 @@ class StyledScreen:
                 self.row, self.col = int(row) - 1, int(col) - 1
             elif final == "m":
                 for part in (params or "0").split(";"):
-                    self.attrs = frozenset() if part in ("", "0") else self.attrs | {part}
+                    if part in ("", "0"):
+                        self.attrs = frozenset()
+                    elif part in DEFAULT_COLOUR:     # 39/49: back to the default colour
+                        self.attrs = frozenset(a for a in self.attrs if a not in DEFAULT_COLOUR[part])
+                    else:
+                        self.attrs = self.attrs | {part}
             elif newline:
                 self.row, self.col = self.row + 1, 0
             elif text:
@@ -71,7 +78,7 @@ def test_one_changed_character_is_a_move_and_that_character():
     diff = CellDiff()
     diff.rewrite(frame(line(0, "Step 1 of 9"), cursor=(5, 0)))
     out = diff.rewrite(frame(line(0, "Step 2 of 9"), cursor=(5, 0)))
-    assert out == "\x1b[1;6H\x1b[0;39;49m2\x1b[0m\x1b[6;1H"
+    assert out == "\x1b[1;6H\x1b[0m2\x1b[6;1H"    # default colours written as a plain reset
 
 
 def test_a_style_change_alone_is_written():
@@ -123,3 +130,10 @@ def test_the_terminal_shows_the_same_as_without_the_diff(frames, cursor):
         diffed.feed(diff.rewrite(output))
         assert diffed.cells == plain.cells
         assert (diffed.row, diffed.col) == (plain.row, plain.col)
+
+
+def test_the_same_look_written_two_ways_is_not_written_again():
+    """Textual writes a blank cell as "0;39;49" in one frame and "0;49" in the next."""
+    diff = CellDiff()
+    diff.rewrite(frame(line(0, "Step 1", style="0;39;49")))
+    assert diff.rewrite(frame(line(0, "Step 1", style="0;49"))) == ""
