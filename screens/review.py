@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ProgressBar, RichLog, Static
+from textual.widgets import ProgressBar, Static
 
 from wizard.steps import STEPS
 from wizard.plan.errors import PlanError
@@ -20,8 +20,7 @@ from screens.findings_view import progress_text
 from screens.keybar import KeyBar
 from screens.confirm_apply import ConfirmApplyScreen
 from screens.trial_box import TrialChoice
-from screens.widgets import AsciiProgress, render_preview
-from screens.widgets import Plain
+from screens.widgets import AsciiProgress, LineLog, Plain, render_preview
 
 
 EVENT_WORDS = {"start": "Start", "change-start": "Doing", "change-done": "Done",
@@ -109,7 +108,7 @@ class ReviewScreen(Screen):
             yield AsciiProgress(id="progress")
         else:
             yield ProgressBar(id="progress", show_eta=False)
-        yield RichLog(id="apply-log", wrap=True, markup=False, highlight=False)
+        yield LineLog(id="apply-log")
         yield Plain("", id="outcome")
         yield KeyBar()
 
@@ -136,7 +135,7 @@ class ReviewScreen(Screen):
         self.query_one("#review-plan").display = True
         for widget in ("#progress", "#apply-log"):
             self.query_one(widget).display = False
-        self.query_one("#apply-log", RichLog).clear()
+        self.query_one("#apply-log", LineLog).clear()
         for choice in self.query(TrialChoice):
             choice.display = self.count > 0
         outcome = self.query_one("#outcome", Static)
@@ -190,7 +189,7 @@ class ReviewScreen(Screen):
         self.refresh_bindings()
         self.query_one("#review-plan").display = False
         self.query_one("#progress").display = True
-        log = self.query_one("#apply-log", RichLog)
+        log = self.query_one("#apply-log", LineLog)
         log.display = True
         log.write(f"Applying {self.count} change(s)...")
         self._set_progress(0, self.count)
@@ -213,14 +212,14 @@ class ReviewScreen(Screen):
         self.app.call_from_thread(self.post_message, Applied(result))
 
     def _check_from_worker(self, index: int, total: int, name: str) -> None:
-        self.app.call_from_thread(self.query_one("#apply-log", RichLog).write,
+        self.app.call_from_thread(self.query_one("#apply-log", LineLog).write,
                                   progress_text("Checking", index, total, name))
 
     def _event_from_worker(self, event) -> None:
         self.app.call_from_thread(self.on_tx_event, event)
 
     def on_tx_event(self, event) -> None:
-        log = self.query_one("#apply-log", RichLog)
+        log = self.query_one("#apply-log", LineLog)
         index = "" if event.index is None else f"[{event.index + 1}/{event.total}] "
         log.write(f"{index}{EVENT_WORDS.get(event.kind, event.kind)}: {event.text}")
         if event.kind == "change-done" and event.index is not None:
@@ -269,7 +268,7 @@ class ReviewScreen(Screen):
 
     def _trial_applied(self, outcome) -> None:
         """Applied as a trial: show the checks, count down, Keep (k) or it undoes itself."""
-        log = self.query_one("#apply-log", RichLog)
+        log = self.query_one("#apply-log", LineLog)
         for check in outcome.checks or []:
             log.write(f"Check {check.status.upper()}: {check.title}")
         if outcome.trial is None:          # the apply itself failed and was rolled back

@@ -7,7 +7,7 @@ from typing import Iterable, List
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
@@ -88,6 +88,31 @@ def framed(control: Widget, console: bool) -> Widget:
         return control
     return Horizontal(Label("[", classes="edge"), control, Label("]", classes="edge"),
                       classes="framed")
+
+
+class LineLog(VerticalScroll):
+    """Lines that wrap at the width and scroll (the apply log): a Plain in a scroll, cheaper
+    to import and to draw than a RichLog."""
+
+    DEFAULT_CSS = """
+    LineLog { height: 1fr; }
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._lines: List[str] = []
+
+    def compose(self):
+        yield Plain("")
+
+    def write(self, line: str) -> None:
+        self._lines.append(line)
+        self.query_one(Plain).update("\n".join(self._lines))
+        self.scroll_end(animate=False)
+
+    def clear(self) -> None:
+        self._lines = []
+        self.query_one(Plain).update("")
 
 
 class AsciiProgress(Static):
