@@ -95,6 +95,22 @@ def unset_meaning(dotted: str) -> str:
     return f"empty: {match.group(1).strip()}"
 
 
+# What a text field accepts, by the kind of value (the model's checks, said for a person).
+TEXT_ALLOWED = (
+    (("server",), "a host name (letters, digits, '-' and '.') or an IPv4/IPv6 address"),
+    (("_file", "_dir", "keytab"), "an absolute path (starting with /), without spaces or '#'"),
+    (("zone",), "a firewalld zone name: letters, digits, '_' and '-', at most 32"),
+    (("principal",), "a Kerberos principal such as auditd or admin/admin@EXAMPLE.COM"),
+    (("peer_names",), "certificate names such as web01.example.com or *.example.com, "
+                      "separated by commas or spaces"),
+    (("allowed_senders",), "addresses or networks such as 192.0.2.10 or 192.0.2.0/24, "
+                           "separated by commas or spaces; empty for any address"),
+    (("client_ports",), "a port N or a range N-M (like 1-1023); empty for any"),
+    (("queue_max_disk",), "a size such as 512m or 2g"),
+    (("auditd.name",), "a name without spaces or '#' (printable ASCII)"),
+)
+
+
 def allowed_text(dotted: str) -> str:
     """What a field accepts, in words (for F1 on the field)."""
     kind, options = field_kind(dotted)
@@ -109,8 +125,10 @@ def allowed_text(dotted: str) -> str:
         low, high = getattr(meta, "ge", low), getattr(meta, "le", high)
     if low is not None and high is not None:
         return f"a whole number from {low} to {high}"
-    optional = field_info(dotted).default is None
-    return "text as described above" + ("; empty for the default" if optional else "")
+    for endings, words in TEXT_ALLOWED:
+        if dotted.endswith(endings):
+            return words + (f" ({unset_meaning(dotted)})" if unset_meaning(dotted) else "")
+    return "text without spaces or '#'"
 
 
 def current_value(answers: Answers, dotted: str) -> Any:

@@ -23,8 +23,7 @@ from screens.trial_box import TrialChoice
 from screens.widgets import AsciiProgress, LineLog, Plain, render_preview
 
 
-EVENT_WORDS = {"start": "Start", "change-start": "Doing", "change-done": "Done",
-               "change-failed": "FAILED", "undo": "Undone", "done": "Finished"}
+EVENT_WORDS = {"start": "Start", "undo": "Undone", "done": "Finished"}
 
 
 class Applied(Message):
@@ -219,11 +218,18 @@ class ReviewScreen(Screen):
         self.app.call_from_thread(self.on_tx_event, event)
 
     def on_tx_event(self, event) -> None:
+        """One line per change that ends with its result: `[2/5] Write ... ... done`."""
         log = self.query_one("#apply-log", LineLog)
         index = "" if event.index is None else f"[{event.index + 1}/{event.total}] "
-        log.write(f"{index}{EVENT_WORDS.get(event.kind, event.kind)}: {event.text}")
-        if event.kind == "change-done" and event.index is not None:
+        if event.kind == "change-start":
+            log.write(f"{index}{event.text} ...")
+        elif event.kind == "change-done":
+            log.replace_last(f"{index}{event.text} ... done")
             self._set_progress(event.index + 1, event.total)
+        elif event.kind == "change-failed":
+            log.write(f"{index}FAILED: {event.text}")
+        else:
+            log.write(f"{index}{EVENT_WORDS.get(event.kind, event.kind)}: {event.text}")
 
     def _set_progress(self, done: int, total: int) -> None:
         bar = self.query_one("#progress")

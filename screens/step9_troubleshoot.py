@@ -99,7 +99,7 @@ class TroubleshootPane(StepPane):
             if findings:
                 first = next((i for i, f in enumerate(findings) if f.status != "ok"), 0)
                 findings_list.highlighted = first
-                findings_list.focus()
+                findings_list.focus(scroll_visible=False)   # the list sits near the top; no jump
                 self._show(first)
         self.refresh_bindings()
 

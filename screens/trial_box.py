@@ -27,7 +27,7 @@ class TrialChoice(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield YesNo("", value=False, compact=True, id="trial")
-        yield Label("Trial (t): undo it unless kept with k within ")
+        yield Label("Trial (t): undo unless kept (k) within ")
         yield framed(FieldInput(str(DEFAULT_SECONDS), id="trial-seconds", restrict=r"[0-9]*",
                                 max_length=4), getattr(self.app, "console_mode", False))
         yield Label(" s")

@@ -110,6 +110,12 @@ class LineLog(VerticalScroll):
         self.query_one(Plain).update("\n".join(self._lines))
         self.scroll_end(animate=False)
 
+    def replace_last(self, line: str) -> None:
+        """The last line again, finished (a change's "..." becomes "... done")."""
+        if self._lines:
+            self._lines.pop()
+        self.write(line)
+
     def clear(self) -> None:
         self._lines = []
         self.query_one(Plain).update("")

@@ -107,8 +107,8 @@ def test_security_not_possible(snap_compare, tmp_path, console):
 
 @MODES
 def test_review(snap_compare, tmp_path, console):
-    """Review & apply for a sender: the change count, the unticked "[ ] Trial (t): undo it
-    unless kept with k within 120 s" row, the plan grouped by step starting with
+    """Review & apply for a sender: the change count, the unticked "[ ] Trial (t): undo
+    unless kept (k) within [120] s" row, the plan grouped by step starting with
     `dnf install -y audispd-plugins`, and F10 Apply, t Trial, e Ansible, x Receiver in the
     footer."""
     app = sender_app(tmp_path, console, start_at=9)
