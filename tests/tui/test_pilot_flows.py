@@ -54,6 +54,7 @@ def test_receiver_setup_applies(tmp_path, os_name):
         await pilot.pause()
         await choose(pilot, "#role", "receiver")
         await to_step(pilot, 5)
+        await type_into(pilot, "#f-firewall--zone", "internal")     # not the default zone
         await type_into(pilot, "#f-receiver--allowed-senders", "192.0.2.0/24")
         await to_review(pilot)
         await apply_on_review(pilot)
@@ -64,10 +65,11 @@ def test_receiver_setup_applies(tmp_path, os_name):
     auditd = conf(root, "etc/audit/auditd.conf")
     assert auditd["tcp_listen_port"] == "60"
     st = state(root)
-    zone = st["firewall"]["default_zone"]
-    rules = st["firewall"]["permanent"][zone]["rich_rules"]
-    assert any('source address="192.0.2.0/24"' in r and 'port="60"' in r for r in rules)
-    assert any('192.0.2.0/24' in r for r in st["firewall"]["runtime"][zone]["rich_rules"])
+    assert st["firewall"]["default_zone"] != "internal"
+    for where in ("permanent", "runtime"):     # the zone typed on step 5, not the default
+        rules = st["firewall"][where]["internal"]["rich_rules"]
+        assert any('source address="192.0.2.0/24"' in r and 'port="60"' in r for r in rules)
+        assert not st["firewall"][where][st["firewall"]["default_zone"]]["rich_rules"]
 
 
 def test_failure_during_apply_restores_everything(tmp_path):
