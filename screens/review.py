@@ -283,8 +283,8 @@ class ReviewScreen(Screen):
         self.result, self.trial = outcome.tx, outcome.trial
         self.state = "trial"
         self.query_one("#outcome").display = True
-        self._tick()
         self._countdown = self.set_interval(1.0, self._tick)
+        self._tick()      # at once (the checks may have used up a short trial already)
         self.refresh_bindings()
         self.app.after_apply(True)
 
