@@ -1,7 +1,7 @@
 """What the wheel (and so the pyz, pipx and a venv) installs: one top-level package,
 auditd_wizard, with every file the layers need."""
+import ast
 import fnmatch
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -9,22 +9,24 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _setup_module():
-    spec = importlib.util.spec_from_file_location("auditd_wizard_setup", REPO / "setup.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)   # setup() runs only as __main__
-    return module
+def _setup_constants():
+    """LAYERS and PACKAGE_DATA as setup.py spells them, read without importing setup.py
+    (that needs setuptools, which a venv of Python 3.12 does not have)."""
+    tree = ast.parse((REPO / "setup.py").read_text())
+    return {target.id: ast.literal_eval(node.value) for node in tree.body
+            if isinstance(node, ast.Assign) for target in node.targets
+            if isinstance(target, ast.Name) and target.id in ("LAYERS", "PACKAGE_DATA")}
 
 
 def test_every_data_file_of_the_layers_is_installed():
-    setup = _setup_module()
-    tracked = subprocess.run(["git", "ls-files", *setup.LAYERS], cwd=str(REPO), check=True,
+    setup = _setup_constants()
+    tracked = subprocess.run(["git", "ls-files", *setup["LAYERS"]], cwd=str(REPO), check=True,
                              capture_output=True, text=True).stdout.splitlines()
     data = [p for p in tracked if not p.endswith(".py")]
     assert data, "git ls-files found nothing"
     missing = [p for p in data
                if not any(fnmatch.fnmatch(p.split("/", 1)[1], pattern)
-                          for pattern in setup.PACKAGE_DATA.get(p.split("/", 1)[0], []))]
+                          for pattern in setup["PACKAGE_DATA"].get(p.split("/", 1)[0], []))]
     assert missing == []
 
 
