@@ -57,6 +57,18 @@ def open_session(tmp_path: Path, answers: str, os_name: str = "almalinux-9",
     return Session.open(str(root), str(path))
 
 
+def seed_admin_files(root: Path) -> None:
+    """What an admin provides before the wizard: the realm, the keytabs, the certificates."""
+    conf = root / "etc" / "krb5.conf"
+    conf.write_text(conf.read_text().replace("#    default_realm = EXAMPLE.COM",
+                                             "    default_realm = EXAMPLE.COM"))
+    for keytab in ("/etc/audit/audisp-remote.key", "/etc/audit/audit.key", "/etc/audit/auditlog.key"):
+        put_file(root, keytab, b"\x05\x02keytab", 0o400)
+    put_file(root, "/etc/pki/rsyslog/ca.pem", CERT_LOGS, 0o644)
+    put_file(root, "/etc/pki/rsyslog/cert.pem", CERT_ALMA9, 0o644)
+    put_file(root, "/etc/pki/rsyslog/key.pem", "-----BEGIN PRIVATE KEY-----\n", 0o600)
+
+
 def put_file(root: Path, abs_path: str, content, mode: int, uid: int = 0, gid: int = 0) -> Path:
     target = root / abs_path.lstrip("/")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +86,12 @@ def writes(session: Session) -> dict:
 
 def kinds(session: Session, kind: str) -> list:
     return [c for c in session.plan().changes if c.kind == kind]
+
+
+def firewall_opened(session: Session, option: str = "rich-rule") -> list:
+    """Values the plan makes present in the firewall (both configurations), sorted, once each."""
+    return sorted({e["value"] for c in kinds(session, "firewall-rules") for e in c.entries
+                   if e["option"] == option and e["present"]})
 
 
 def all_notes(session: Session) -> str:

@@ -8,6 +8,7 @@ auditd_wizard_manage_system=false (files only) and the command tasks are checked
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -90,6 +91,10 @@ def _assert_playbook_equals_wizard(tools, tmp_path, os_name, broken, before, wan
             prepare(root)
         if before:
             twin.wizard_apply(root, before)
+            # The playbook does not read the wizard's ledger: it sets what the answers want on
+            # any host, like the wizard on a host it did not set up itself (no ledger), where
+            # nothing is "put back as it was before the wizard".
+            shutil.rmtree(str(root / "var" / "lib" / "auditd-wizard" / "ledger"))
     start = twin.config_tree(ansible_root)
     twin.wizard_apply(wizard_root, wizard_wanted or wanted)
     expected = twin.config_tree(wizard_root)
@@ -269,6 +274,14 @@ def test_semanage_and_firewall_commands_have_the_wizards_argv(tools, exported):
     assert "rejectattr('rc', 'equalto', 0)" in add["loop"]      # only rules the query did not find
     rule = add["vars"]["auditd_wizard_rule_value"]
     assert 'source address=' in rule and 'protocol="tcp" accept' in rule
+    # with allowed senders the port open to everyone goes, runtime and permanent, like the plan
+    ask = by_name["Ask firewalld whether the listen port is open to every address"]
+    close = by_name["Close the listen port to every address but the allowed senders"]
+    assert tasks.index(add) < tasks.index(ask) < tasks.index(close)     # senders admitted first
+    assert ask["loop"] == [["--permanent"], []] and "'--query-port='" in ask["ansible.builtin.command"]["argv"]
+    assert "'--remove-port='" in close["ansible.builtin.command"]["argv"]
+    assert "selectattr('rc', 'equalto', 0)" in close["loop"]             # only where it is open
+    assert all("auditd_wizard_allowed_senders | length > 0" in t["when"] for t in (ask, close))
     role_vars = tools.load_yaml(exported(SCENARIOS["receiver-el9.2-krb5-port61-zone"][3])
                                 / "roles" / "auditd_wizard" / "vars" / "main.yml")
     assert role_vars["auditd_wizard_selinux_ports"] == ["{{ auditd_wizard_listen_port }}"]

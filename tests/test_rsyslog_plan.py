@@ -9,8 +9,8 @@ from wizard.answers import AnswersError
 from wizard.plan.errors import PlanError
 from wizard.session import Session
 from wizard.tls import LAB_NOTICE, certificate_names, name_matches
-from tests.security_helpers import (CERT_ALMA9, CERT_LOGS, OSES, all_notes, kinds, open_session,
-                                    put_file, writes)
+from tests.security_helpers import (CERT_ALMA9, CERT_LOGS, OSES, all_notes, firewall_opened, kinds,
+                                    open_session, put_file, writes)
 
 SENDER = """
 role = "sender"
@@ -70,7 +70,7 @@ def test_sender_plugin_dropin_packages(tmp_path, os_name, driver):
     installed = [n for c in kinds(session, "install-packages") for n in c.names]
     assert "audispd-plugins" in installed and PACKAGE[driver] in installed   # seed-errors #1
     assert not kinds(session, "selinux-port")          # 6514 is syslog_tls_port_t already
-    assert not kinds(session, "firewall-port")         # a sender opens nothing
+    assert not kinds(session, "firewall-rules")        # a sender opens nothing
     restarts = [c.commands() for c in kinds(session, "restart")]
     assert [["systemctl", "restart", "rsyslog"]] in restarts
     assert any("auditd" in " ".join(cmd) for r in restarts for cmd in r)   # syslog.conf changed
@@ -93,9 +93,9 @@ def test_receiver_imtcp_dropin_firewall(tmp_path, os_name, driver):
     assert "/etc/audit/plugins.d/syslog.conf" not in files    # the receiver forwards nothing
     installed = [n for c in kinds(session, "install-packages") for n in c.names]
     assert PACKAGE[driver] in installed and "audispd-plugins" not in installed
-    rules = [r for c in kinds(session, "firewall-port") for _o, r in c.rules()]
-    assert rules == ['rule family="ipv4" source address="192.0.2.0/24" port port="6514" '
-                     'protocol="tcp" accept']
+    assert firewall_opened(session) == ['rule family="ipv4" source address="192.0.2.0/24" '
+                                        'port port="6514" protocol="tcp" accept']
+    assert firewall_opened(session, "port") == []      # only the listed senders, not everyone
     assert [["systemctl", "restart", "rsyslog"]] in [c.commands() for c in kinds(session, "restart")]
 
 

@@ -11,7 +11,8 @@ from wizard.facts import Layout
 from wizard.kerberos import default_realm
 from wizard.plan.errors import PlanError
 from wizard.session import Session
-from tests.security_helpers import OSES, FQDN, all_notes, kinds, open_session, put_file, writes
+from tests.security_helpers import (OSES, FQDN, all_notes, firewall_opened, kinds, open_session,
+                                    put_file, writes)
 
 SENDER_KRB = """
 role = "sender"
@@ -182,8 +183,7 @@ def test_receiver_access_control_notes(tmp_path):
     session = open_session(tmp_path, answers)
     notes = "\n".join(session.plan().steps[8].notes)
     assert "op=dup" in notes and "tcp_client_ports = 1-1023" in notes and "192.0.2.0/24" in notes
-    rules = [r for c in kinds(session, "firewall-port") for _o, r in c.rules()]
-    assert any('source address="192.0.2.0/24"' in r for r in rules)
+    assert any('source address="192.0.2.0/24"' in r for r in firewall_opened(session))
     report = session.security_report()
     assert any("op=dup" in n for n in report.access_notes)
 

@@ -46,6 +46,11 @@ def _active_key(line: str) -> Optional[str]:
     return match.group(1) if match else None
 
 
+def _template_key(line: str) -> Optional[str]:
+    match = _TEMPLATE.match(line)
+    return match.group(1) if match else None
+
+
 def _active_value(line: str) -> str:
     match = _ACTIVE.match(line)
     return match.group(2).strip(" \t\r") if match else ""
@@ -115,6 +120,23 @@ class KeyValueFile:
     def __contains__(self, key: str) -> bool:
         return bool(self._indexes(key))
 
+    def line_of(self, key: str) -> Optional[int]:
+        """Index of the line whose value counts (the last active one), or None."""
+        indexes = self._indexes(key)
+        return indexes[-1] if indexes else None
+
+    def slot(self, key: str) -> Tuple[Optional[int], Optional[str]]:
+        """(index, line) of the line set() would rewrite: the last active line of the key,
+        else its first commented template; (None, None) when set() would insert a line."""
+        index = self.line_of(key)
+        if index is None:
+            index = next((i for i, line in enumerate(self._lines)
+                          if (_template_key(line) or "").lower() == key.lower()), None)
+        return (index, None if index is None else self._lines[index])
+
+    def active_lines(self, key: str) -> List[Tuple[int, str]]:
+        return [(i, self._lines[i]) for i in self._indexes(key)]
+
     # ---- editing -------------------------------------------------------------------------
     def set(self, key: str, value: str) -> bool:
         """Make `key` have `value`. Returns True when the text changed.
@@ -128,25 +150,29 @@ class KeyValueFile:
         if problem:
             raise ValueError(problem)
         new_line = "%s = %s" % (key, value)
-        indexes = self._indexes(key)
-        if indexes:
-            index = indexes[-1]
-            old = self._lines[index]
-            if _active_value(old) == value and not _line_problems(old):
+        index, old = self.slot(key)
+        if index is not None:
+            if _active_key(old) is not None and _active_value(old) == value and not _line_problems(old):
                 return False
             self._lines[index] = new_line
             return True
-        for index, line in enumerate(self._lines):
-            match = _TEMPLATE.match(line)
-            if match and match.group(1).lower() == key.lower():
-                self._lines[index] = new_line
-                return True
         active = [i for i, line in enumerate(self._lines) if _active_key(line) is not None]
         position = active[-1] + 1 if active else len(self._lines)
         if position == len(self._lines):
             self._final_newline = True  # the new line ends the file; end it properly
         self._lines.insert(position, new_line)
         return True
+
+    def replace_line(self, index: int, text: str) -> None:
+        self._lines[index] = text
+
+    def delete_line(self, index: int) -> None:
+        del self._lines[index]
+
+    def insert_line(self, index: int, text: str) -> None:
+        if index >= len(self._lines):
+            self._final_newline = True
+        self._lines.insert(min(index, len(self._lines)), text)
 
     def remove(self, key: str) -> int:
         """Delete every active line for `key` (comments stay). Returns how many went."""

@@ -7,10 +7,14 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from backends.changes.base import ANY_EXIT
 from backends.host import FileStat
+from backends.rich_rule import RichRuleError, canonical_rich_rule
 from backends.runner import CommandError
 
 PACKAGES_OF_INTEREST = ("audit", "audispd-plugins", "rsyslog", "rsyslog-gnutls", "rsyslog-openssl",
                         "krb5-workstation")
+
+
+FirewallItem = Tuple[str, str, str]     # ("permanent" | "runtime", "port" | "rich-rule", value)
 
 
 @dataclass
@@ -18,16 +22,22 @@ class SystemState:
     installed: Dict[str, str] = field(default_factory=dict)      # name -> version-release
     enabled: Dict[str, bool] = field(default_factory=dict)       # unit -> enabled
     active: Dict[str, bool] = field(default_factory=dict)        # unit -> active
-    port_types: Dict[Tuple[str, int], str] = field(default_factory=dict)  # ("tcp", 60) -> audit_port_t
+    port_types: Dict[Tuple[str, int], str] = field(default_factory=dict)  # ("tcp", 60) -> audit_port_t (in effect)
+    local_port_types: Dict[Tuple[str, int], str] = field(default_factory=dict)   # semanage port -l -C
+    policy_port_types: Dict[Tuple[str, int], str] = field(default_factory=dict)  # the policy's own
     firewall_running: bool = False
-    firewall_zone: str = "public"
-    open_ports: Set[str] = field(default_factory=set)            # permanent "60/tcp" in the zone
-    rich_rules: Set[str] = field(default_factory=set)            # permanent rich rules in the zone
+    firewall_zone: str = "public"                                # the zone the answers use
+    # zone -> what is in it, the runtime and the permanent configuration apart; rich rules in
+    # firewalld's canonical form
+    firewall: Dict[str, Set[FirewallItem]] = field(default_factory=dict)
     # mode/owner of the files step 8 checks (keytabs, TLS keys); absent = the file does not exist
     file_stats: Dict[str, FileStat] = field(default_factory=dict)
 
     def is_installed(self, name: str) -> bool:
         return name in self.installed
+
+    def in_firewall(self, config: str, option: str, value: str, zone: Optional[str] = None) -> bool:
+        return (config, option, value) in self.firewall.get(zone or self.firewall_zone, set())
 
 
 def _run(runner, argv: List[str], ok: Iterable[int] = (0,)):
@@ -58,44 +68,79 @@ def read_service(runner, unit: str) -> Tuple[bool, bool]:
 
 
 def parse_semanage_ports(text: str) -> Dict[Tuple[str, int], str]:
-    """Exact single-port definitions from `semanage port -l` (ranges are not exact labels:
-    `semanage port -a` works for a port inside another type's range)."""
-    types: Dict[Tuple[str, int], str] = {}
+    """Exact single-port definitions from `semanage port -l`, the first type that names each
+    port (ranges are not exact labels: `semanage port -a` works for a port inside another
+    type's range)."""
+    return {key: types[0] for key, types in semanage_port_types(text).items()}
+
+
+def semanage_port_types(text: str) -> Dict[Tuple[str, int], List[str]]:
+    """Every type that names a port exactly, in listed order (`-l` lists a local entry first)."""
+    types: Dict[Tuple[str, int], List[str]] = {}
     for line in text.splitlines():
         parts = line.split(None, 2)
         if len(parts) < 3 or parts[1] not in ("tcp", "udp", "sctp", "dccp"):
             continue
         for item in parts[2].split(","):
             item = item.strip()
-            if item.isdigit():
-                types.setdefault((parts[1], int(item)), parts[0])
+            if item.isdigit() and parts[0] not in types.setdefault((parts[1], int(item)), []):
+                types[(parts[1], int(item))].append(parts[0])
     return types
 
 
-def read_firewall(runner, zone: Optional[str]) -> Tuple[bool, str, Set[str], Set[str]]:
+def read_port_types(runner, state: SystemState) -> None:
+    """The local labels (`-l -C`), the policy's (what `-l` lists besides the local one) and the
+    one in effect (local over policy)."""
+    listing = _run(runner, ["semanage", "port", "-l"])
+    local = _run(runner, ["semanage", "port", "-l", "-C"])
+    every = semanage_port_types(listing.stdout) if listing else {}
+    state.local_port_types = parse_semanage_ports(local.stdout) if local else {}
+    for key, types in every.items():
+        rest = list(types)
+        if state.local_port_types.get(key) in rest:
+            rest.remove(state.local_port_types[key])
+        if rest:
+            state.policy_port_types[key] = rest[0]
+    state.port_types = dict(state.policy_port_types)
+    state.port_types.update(state.local_port_types)
+
+
+def _zone_items(runner, zone: str) -> Set[FirewallItem]:
+    items: Set[FirewallItem] = set()
+    for config, flag in (("permanent", ["--permanent"]), ("runtime", [])):
+        ports = _run(runner, ["firewall-cmd", *flag, f"--zone={zone}", "--list-ports"])
+        rules = _run(runner, ["firewall-cmd", *flag, f"--zone={zone}", "--list-rich-rules"])
+        items.update((config, "port", p) for p in (ports.stdout.split() if ports else []))
+        for rule in (rules.stdout.splitlines() if rules else []):
+            if rule.strip():
+                try:
+                    items.add((config, "rich-rule", canonical_rich_rule(rule.strip())))
+                except RichRuleError:
+                    items.add((config, "rich-rule", rule.strip()))
+    return items
+
+
+def read_firewall(runner, zones: Iterable[Optional[str]] = (None,)) -> Tuple[bool, str, Dict[str, Set[FirewallItem]]]:
+    """(running, default zone, zone -> items) for each zone asked (None: the default zone)."""
     state = _run(runner, ["firewall-cmd", "--state"], ok=(0, 252))
     if state is None or state.exit_code != 0:
-        return False, zone or "public", set(), set()
-    if not zone:
-        default = _run(runner, ["firewall-cmd", "--get-default-zone"])
-        zone = default.stdout.strip() if default else "public"
-    ports = _run(runner, ["firewall-cmd", "--permanent", f"--zone={zone}", "--list-ports"])
-    rules = _run(runner, ["firewall-cmd", "--permanent", f"--zone={zone}", "--list-rich-rules"])
-    return (True, zone,
-            set(ports.stdout.split()) if ports else set(),
-            {r.strip() for r in rules.stdout.splitlines() if r.strip()} if rules else set())
+        return False, "public", {}
+    default = _run(runner, ["firewall-cmd", "--get-default-zone"])
+    default_zone = default.stdout.strip() if default and default.stdout.strip() else "public"
+    wanted = {zone or default_zone for zone in zones}
+    return True, default_zone, {zone: _zone_items(runner, zone) for zone in sorted(wanted)}
 
 
-def read_system_state(host, zone: Optional[str] = None, selinux_enabled: bool = True) -> SystemState:
+def read_system_state(host, zone: Optional[str] = None, selinux_enabled: bool = True,
+                      other_zones: Iterable[str] = ()) -> SystemState:
+    """`zone`: the answers' zone (None: firewalld's default); `other_zones`: zones the ledger
+    says the wizard changed before."""
     runner = host.runner
     state = SystemState(installed=read_packages(runner))
     for unit in ("auditd", "rsyslog"):
         state.enabled[unit], state.active[unit] = read_service(runner, unit)
     if selinux_enabled and runner.has_command("semanage"):
-        # `-l` lists a port modified with `-m` under both types; the local change (-C) wins.
-        for argv in (["semanage", "port", "-l"], ["semanage", "port", "-l", "-C"]):
-            listing = _run(runner, argv)
-            if listing is not None:
-                state.port_types.update(parse_semanage_ports(listing.stdout))
-    state.firewall_running, state.firewall_zone, state.open_ports, state.rich_rules = read_firewall(runner, zone)
+        read_port_types(runner, state)
+    state.firewall_running, default_zone, state.firewall = read_firewall(runner, [zone, *other_zones])
+    state.firewall_zone = zone or default_zone
     return state

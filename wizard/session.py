@@ -3,6 +3,7 @@ for a step, apply, history and rollback. Screens never touch backends directly."
 from __future__ import annotations
 
 import difflib
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
@@ -10,8 +11,10 @@ from typing import Callable, Dict, List, Optional
 from pydantic import ValidationError
 
 from backends import transaction
+from backends.lock import make_private_dir
+from backends.runner import CommandError
 from backends.host import Host
-from wizard import detect, export, trial
+from wizard import detect, export, tls, trial
 from wizard.answers import dump_answers, load_answers, parse_answers
 from wizard.compliance.view import planned_view
 from wizard.doctor import api as doctor_api, delivery, engine
@@ -20,6 +23,8 @@ from wizard.model import SECTIONS, Answers, field_error, field_value, validate_a
 from wizard.packaged import packaged_defaults
 from wizard.plan.core import Plan, PreviewItem, plan as make_plan
 from wizard.plan.errors import PlanError
+from wizard.plan.ledger import read_ledger
+from wizard.plan.preflight import HostChecks, preflight
 from wizard.plan.security import planning_paths
 from wizard.probe import SystemState, read_system_state
 from wizard.receiver_answers import receiver_answers_text
@@ -67,6 +72,25 @@ def _in_words(target: Path):
         where = error.filename or target
         reason = (error.strerror or str(error)).lower()
         raise ExportRefused(f"Cannot write {where}: {reason}") from None
+
+
+def _free_bytes(path: Path) -> Optional[int]:
+    """Free space (for root) on the filesystem that holds `path` or its nearest existing folder."""
+    for folder in [path, *path.parents]:
+        try:
+            found = os.statvfs(str(folder))
+        except OSError:
+            continue
+        return found.f_bavail * found.f_frsize
+    return None
+
+
+def _resolves(runner, name: str) -> Optional[bool]:
+    """Does `getent hosts NAME` find it (None: cannot be asked here)."""
+    try:
+        return runner.run(["getent", "hosts", name], ok_codes=(0, 2), timeout=30).exit_code == 0
+    except CommandError:
+        return None
 
 
 def problems_of(answers: Answers) -> List[str]:
@@ -193,21 +217,31 @@ class Session:
 
     # ------------------------------------------------------------ planning
     def system_state(self) -> SystemState:
-        if self._state is None:
+        zone = self.answers.firewall.zone
+        if self._state is None or (zone and self._state.firewall_zone != zone):
             self._state = read_system_state(
-                self._host, zone=self.answers.firewall.zone,
-                selinux_enabled=self.facts.selinux_mode.lower() != "disabled")
+                self._host, zone=zone, selinux_enabled=self.facts.selinux_mode.lower() != "disabled",
+                other_zones={a.split(":")[1] for a in self.ledger() if a.startswith("firewall:")})
         return self._state
+
+    def ledger(self) -> Dict[str, dict]:
+        """What the wizard set on this host and what was there before (wizard.plan.ledger)."""
+        return read_ledger(self._host)
 
     def current_files(self) -> Dict[str, Optional[str]]:
         paths = self.facts.layout.config_files() + planning_paths(self.facts.layout)
-        return {path: self._host.read_text(path) for path in paths}
+        for artifact in self.ledger():    # files the wizard changed before, whatever they are
+            if artifact.startswith("key:"):
+                paths.append(artifact[4:].rsplit(":", 1)[0])
+            elif artifact.startswith("file:"):
+                paths.append(artifact[5:])
+        return {path: self._host.read_text(path) for path in dict.fromkeys(paths)}
 
     def _planned(self, answers: Answers) -> Plan:
         state = self.system_state()
         state.file_stats = read_file_stats(self._host, answers, self.facts)
         return make_plan(answers, self.facts, state, self.current_files(),
-                         packaged_defaults(self.facts))
+                         packaged_defaults(self.facts), self.ledger())
 
     def plan(self) -> Plan:
         """The whole plan; raises PlanError with a user-facing message."""
@@ -251,12 +285,35 @@ class Session:
             return str(error)
         return None
 
+    def preflight(self) -> list:
+        """Everything known before applying, for `plan`, Review and `apply`: a list of
+        wizard.plan.preflight.Finding(level "blocker" | "warning" | "note", step, text), the
+        blockers first. Applying with a blocker fails or leaves forwarding broken, so `apply`
+        refuses it unless forced, and Review asks a second time naming them. Raises PlanError
+        like plan()."""
+        return preflight(self.plan(), self.answers, self.facts, self._host_checks())
+
+    def _host_checks(self):
+        a, checks = self.answers, HostChecks()
+        if a.role == "sender" and a.method == "audisp-remote" and a.remote.mode == "forward":
+            checks.queue_free_bytes = _free_bytes(self._host.path(a.remote.queue_file))
+        if a.auditd.name_format in ("fqd", "numeric"):
+            checks.name_resolves = _resolves(self._host.runner, self.facts.hostname)
+        if a.method == "rsyslog" and a.security.encryption == "tls":
+            own = [self.facts.fqdn] + ([self.facts.hostname] if a.role == "sender" else [])
+            key = self._host.stat(a.security.key_file)
+            stats = {a.security.key_file: key} if key is not None else {}
+            checks.certificate_problems = [
+                f.text for f in tls.certificate_findings(a, own, self._host.read_bytes, stats)
+                if f.level == "error" and f.fix is None and self._host.stat(f.subject) is not None]
+        return checks
+
     def step_preview(self, step: int) -> List[PreviewItem]:
         """This step's file diffs, the exact commands it will run, then its notes."""
         step_plan = self.preview_plan().steps[step]
         commands = [PreviewItem(c.describe(self._host), "command", c.preview(self._host))
                     for c in step_plan.commands]
-        items = step_plan.diffs + commands + [PreviewItem("note", "note", n) for n in step_plan.notes]
+        items = step_plan.diffs + commands + [PreviewItem(f.level, "note", f.text) for f in step_plan.findings]
         return [_shown(item) for item in items]
 
     def _refresh(self) -> None:
@@ -264,7 +321,10 @@ class Session:
 
     # ------------------------------------------------------------ applying
     def apply(self, on_event: Optional[Callable] = None, label: str = "apply"):
-        changes = self.plan().changes
+        changes = self.plan().transaction()
+        # The ledger's folder is root-only like the journal (its entries are written 0600).
+        make_private_dir(self._host.state_dir())
+        make_private_dir(self._host.state_dir() / "ledger")
         try:
             return transaction.Transaction.run(
                 self._host, changes, label=label,

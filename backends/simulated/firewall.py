@@ -31,6 +31,8 @@ def firewall_cmd(state: dict, argv: Sequence[str], root) -> Outcome:
         return failed(NOT_RUNNING, "not running\n")
     if not firewall.get("running"):
         return failed(NOT_RUNNING, "FirewallD is not running\n")
+    if args == ["--get-zones"]:
+        return ok(" ".join(sorted(firewall["permanent"])) + "\n")
     if args == ["--get-default-zone"]:
         return ok(firewall.get("default_zone", "public") + "\n")
     if args == ["--reload"]:

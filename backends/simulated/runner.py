@@ -25,6 +25,28 @@ def _hostname(state: dict, argv: Sequence[str], root: Path) -> Outcome:
     raise NotSimulated()
 
 
+def _getent(state: dict, argv: Sequence[str], root: Path) -> Outcome:
+    """`getent hosts NAME`: this host's own names resolve (nss-myhostname does that on EL), so
+    do localhost and the names in the sandbox's /etc/hosts; anything else exits 2 (not found)."""
+    if len(argv) != 3 or argv[1] != "hosts":
+        raise NotSimulated()
+    name = argv[2]
+    own = {state.get("hostname", "localhost"), state.get("fqdn", ""), "localhost",
+           state.get("hostname", "").split(".")[0]}
+    hosts = root / "etc" / "hosts"
+    listed = {}
+    if hosts.is_file():
+        for line in hosts.read_text(errors="replace").splitlines():
+            words = line.split("#", 1)[0].split()
+            for alias in words[1:]:
+                listed.setdefault(alias, words[0])
+    if name in listed:
+        return ok(f"{listed[name]:<15} {name}\n")
+    if name in own - {""}:
+        return ok(f"{'127.0.1.1':<15} {name}\n")
+    return failed(2, "")
+
+
 HANDLERS: Dict[str, Handler] = {
     "rpm": packages.rpm,
     "dnf": packages.dnf,
@@ -36,6 +58,7 @@ HANDLERS: Dict[str, Handler] = {
     "restorecon": selinux.restorecon,
     "firewall-cmd": firewall.firewall_cmd,
     "hostname": _hostname,
+    "getent": _getent,
     "pgrep": processes.pgrep,
     "ss": processes.ss,
     "journalctl": processes.journalctl,

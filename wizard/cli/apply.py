@@ -7,9 +7,9 @@ import sys
 from backends.transaction import LockedError
 from wizard.cli.common import confirm_or_stop, open_session, plan_or_fail, resolve_root, root_option
 from wizard.cli.output import ChangeProgress
-from wizard.cli.plan import render_plan
+from wizard.cli.plan import render_findings, render_plan
 from wizard.doctor.render import as_text
-from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, UserError
+from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UserError
 
 
 def apply(args) -> int:
@@ -19,8 +19,16 @@ def apply(args) -> int:
     if the_plan.empty:
         print("Nothing to change: the host already matches these answers.")
         return EXIT_OK
+    findings = session.preflight()
+    blockers = [f for f in findings if f.level == "blocker"]
+    if blockers and not args.force:
+        raise UserError(["not applied: %s (step %d)" % (f.text.splitlines()[0], f.step) for f in blockers]
+                        + ["fix these first, or apply anyway with --force"], EXIT_USAGE)
+    for f in blockers:
+        print("auditd-wizard: applying despite (--force): %s" % f.text.splitlines()[0], file=sys.stderr)
     if not args.yes:
         sys.stdout.write(render_plan(session, the_plan))
+        sys.stdout.write(render_findings(findings))
         trial = f" as a trial ({args.confirm_within} s to confirm)" if args.confirm_within else ""
         confirm_or_stop(f"Apply these {len(the_plan.changes)} changes{trial}?", "not applied")
     try:

@@ -64,6 +64,9 @@ def _plan_apply(sub) -> None:
     add_root(p)
     p.add_argument("--yes", action="store_true",
                    help="do not show the plan and ask for confirmation (needed without a terminal)")
+    p.add_argument("--force", action="store_true",
+                   help="apply even when the preflight found blockers (a missing keytab, "
+                        "certificate, realm, ...; `plan` lists them)")
     p.add_argument("--confirm-within", type=options.seconds(10, whole=True), metavar="SECONDS",
                    help="trial: roll back by itself unless `auditd-wizard confirm` runs within "
                         "SECONDS, 10 to 86400 (also if this session dies)")

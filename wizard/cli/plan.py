@@ -24,7 +24,24 @@ def render_plan(session, plan) -> str:
     return "\n".join(out) + "\n"
 
 
+LABELS = {"blocker": "BLOCKER", "warning": "warning", "note": "note"}
+
+
+def render_findings(findings) -> str:
+    """The preflight list (Session.preflight): blockers first, each with its step."""
+    if not findings:
+        return ""
+    out = ["== Before applying (%d blocker(s), %d warning(s))"
+           % (sum(f.level == "blocker" for f in findings), sum(f.level == "warning" for f in findings))]
+    for f in findings:
+        head, *rest = f.text.splitlines() or [""]
+        out.append(f"{LABELS[f.level]} (step {f.step}): {head}")
+        out += ["    " + line.strip() for line in rest]
+    return "\n".join(out) + "\n"
+
+
 def plan(args) -> int:
     session = open_session(resolve_root(args.root), args.answers)
     sys.stdout.write(render_plan(session, plan_or_fail(session)))
+    sys.stdout.write(render_findings(session.preflight()))
     return EXIT_OK

@@ -5,14 +5,11 @@ and the firewalld rich rules that admit the senders.
 """
 from __future__ import annotations
 
-import re
-from typing import List, Optional
+from typing import Optional
 
 from wizard.conf import KeyValueFile
+from wizard.detect.firewall import put_firewall
 from wizard.detect.found import Found, as_int
-
-_RICH_SOURCE = re.compile(r'^rule family="ipv[46]" source address="([^"]+)" port port="(\d+)" '
-                          r'protocol="tcp" accept$')
 
 
 def _read(host, path: str) -> Optional[KeyValueFile]:
@@ -22,21 +19,6 @@ def _read(host, path: str) -> Optional[KeyValueFile]:
 
 def _yes(value: Optional[str]) -> bool:
     return (value or "").strip().lower() == "yes"
-
-
-def allowed_senders(host, port: int) -> List[str]:
-    """The sources firewalld lets in to `port` by rich rules (empty: any address, or no
-    firewall), in the order the rules are listed."""
-    from wizard.probe import read_firewall
-    running, _zone, ports, rules = read_firewall(host.runner, None)
-    if not running or f"{port}/tcp" in ports:
-        return []
-    found = []
-    for rule in sorted(rules):
-        match = _RICH_SOURCE.match(rule)
-        if match and int(match.group(2)) == port and match.group(1) not in found:
-            found.append(match.group(1))
-    return found
 
 
 def read_sender(host, layout) -> Optional[Found]:
@@ -62,6 +44,8 @@ def read_sender(host, layout) -> Optional[Found]:
               where + "local_port")
     if (remote.get("transport") or "").lower() == "krb5":
         found.put("security.encryption", "kerberos", where + "transport")
+        found.put("security.krb5_principal", _service(remote.get("krb5_client_name")),
+                  where + "krb5_client_name")
     fmt = (remote.get("format") or "managed").lower()
     if fmt != "managed":
         found.unrepresented.append(f"audisp-remote.conf format = {fmt}: the wizard writes "
@@ -86,8 +70,13 @@ def read_receiver(host, layout) -> Optional[Found]:
         found.put("receiver.local_events", _yes(local_events), where + "local_events")
     if (auditd.get("transport") or "").lower() == "krb5":
         found.put("security.encryption", "kerberos", where + "transport")
-    port = as_int(auditd.get("tcp_listen_port"))
-    if isinstance(port, int):
-        found.put("receiver.allowed_senders", allowed_senders(host, port) or None,
-                  "firewalld rich rules")
+        found.put("security.krb5_principal", _service(auditd.get("krb5_principal")),
+                  where + "krb5_principal")
+        found.put("security.krb5_key_file", auditd.get("krb5_key_file"), where + "krb5_key_file")
+    put_firewall(found, host, as_int(auditd.get("tcp_listen_port")))
     return found
+
+
+def _service(name: Optional[str]) -> Optional[str]:
+    """A Kerberos service name other than audit's default (auditd)."""
+    return name if name and name != "auditd" else None

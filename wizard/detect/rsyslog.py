@@ -13,6 +13,7 @@ from typing import Dict, List, Optional, Tuple
 
 from wizard import rainerscript, tls
 from wizard.conf import KeyValueFile
+from wizard.detect.firewall import put_firewall
 from wizard.detect.found import Found, as_int
 from wizard.plan.methods import rsyslog_dropins
 
@@ -110,6 +111,7 @@ def read_receiver(host, layout) -> Optional[Found]:
         return None
     found = Found("receiver", path)
     found.put("rsyslog.port", as_int(inputs[0].text("port")), path + " input port")
+    put_firewall(found, host, as_int(inputs[0].text("port")))
     for extra in inputs[1:]:
         found.unrepresented.append("%s line %d: a second imtcp input (port %s); applying keeps only the first"
                                    % (path, extra.line, extra.text("port")))

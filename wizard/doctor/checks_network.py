@@ -1,9 +1,10 @@
 """SELinux port labels and firewalld, on both ends (rows 10, 11)."""
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Dict, List, Optional, Set, Tuple
 
-from backends.changes import FirewallPort, RunCommand, SELinuxPort
+from backends.changes import FirewallRules, SELinuxPort
+from backends.rich_rule import RichRuleError, canonical_rich_rule, port_rule, rule_source_port
 from wizard.doctor.model import OK, PROBLEM, WARNING, Finding
 from wizard.probe import parse_semanage_ports
 
@@ -46,51 +47,107 @@ def selinux_ports(ctx) -> Optional[Finding]:
         guide_row=10)
 
 
-def _zone(ctx) -> str:
+def _default_zone(ctx) -> str:
     ran = ctx.run(["firewall-cmd", "--get-default-zone"])
     return ran.stdout.strip() if ran and ran.exit_code == 0 and ran.stdout.strip() else "public"
 
 
-def firewall(ctx) -> Optional[Finding]:
+def _items(ctx, zone: str) -> Dict[str, Set[Tuple[str, str]]]:
+    """config -> {("port", "60/tcp"), ("rich-rule", canonical rule)} in that zone."""
+    found: Dict[str, Set[Tuple[str, str]]] = {}
+    for config, flag in (("permanent", ["--permanent"]), ("runtime", [])):
+        ports = ctx.run(["firewall-cmd", *flag, f"--zone={zone}", "--list-ports"])
+        rules = ctx.run(["firewall-cmd", *flag, f"--zone={zone}", "--list-rich-rules"])
+        items = {("port", p) for p in (ports.stdout.split() if ports and ports.exit_code == 0 else [])}
+        for rule in (rules.stdout.splitlines() if rules and rules.exit_code == 0 else []):
+            try:
+                items.add(("rich-rule", canonical_rich_rule(rule.strip())))
+            except RichRuleError:
+                items.add(("rich-rule", rule.strip()))
+        found[config] = items
+    return found
+
+
+def _zone_of(ctx, port: int, configured: Optional[str]) -> str:
+    """The configured zone; else the default zone, or another zone the port is opened in."""
+    default = _default_zone(ctx)
+    if configured:
+        return configured
+    zones = ctx.run(["firewall-cmd", "--get-zones"])
+    for zone in [default] + (zones.stdout.split() if zones and zones.exit_code == 0 else []):
+        if any(_admits(items, port) for items in _items(ctx, zone).values()):
+            return zone
+    return default
+
+
+def _admits(items: Set[Tuple[str, str]], port: int) -> bool:
+    return ("port", f"{port}/tcp") in items or any(
+        option == "rich-rule" and (rule_source_port(value) or (None, None))[1] == port
+        for option, value in items)
+
+
+def firewall(ctx, answers=None) -> Optional[Finding]:
     state = ctx.run(["firewall-cmd", "--state"])
     if state is None or state.exit_code != 0 or ctx.role is None:
         return None
-    zone = _zone(ctx)
-    ports = ctx.run(["firewall-cmd", "--permanent", f"--zone={zone}", "--list-ports"])
-    rules = ctx.run(["firewall-cmd", "--permanent", f"--zone={zone}", "--list-rich-rules"])
-    open_ports = set(ports.stdout.split()) if ports else set()
-    rich = [r.strip() for r in (rules.stdout if rules else "").splitlines() if r.strip()]
-    evidence = [f"zone {zone}: ports {' '.join(sorted(open_ports)) or '(none)'}"] + \
-        [f"rich rule: {r}" for r in rich]
     if ctx.role == "sender":
-        port = ctx.remote_port() if ctx.method == "audisp-remote" else AUDIT_PORT
-        spec = f"{port}/tcp"
-        if spec not in open_ports:
-            return Finding("firewall", "firewall", OK, "Outgoing connections need no rule on "
-                           "the sender.", evidence, guide_row=11)
-        fixes = [RunCommand(["firewall-cmd", *flag, f"--zone={zone}", f"--remove-port={spec}"],
-                            undo_argv=["firewall-cmd", *flag, f"--zone={zone}", f"--add-port={spec}"],
-                            description=f"Close {spec} {'permanently' if flag else 'now'} on this sender",
-                            group="5") for flag in (["--permanent"], [])]
-        return Finding("firewall", "firewall", WARNING,
-                       f"Port {spec} is open for incoming connections on this sender. Nothing "
-                       "connects to a sender: the receiver is the end that must accept the "
-                       "connection; outgoing traffic is not blocked.", evidence, fixes,
-                       f"close {spec} on this sender", guide_row=11)
-    port = ctx.listen_port()
+        return _sender_firewall(ctx, answers)
+    port = ctx.listen_port() if ctx.method == "audisp-remote" else (answers.rsyslog.port if answers else None)
     if port is None:
         return None
+    senders = list(answers.receiver.allowed_senders) if answers else []
+    zone = _zone_of(ctx, port, answers.firewall.zone if answers else None)
+    items = _items(ctx, zone)
     spec = f"{port}/tcp"
-    allowed = [r for r in rich if f'port="{port}"' in r and "accept" in r]
-    if spec in open_ports:
+    evidence = [f"zone {zone} ({config}): ports {' '.join(sorted(v for o, v in found if o == 'port')) or '(none)'}"
+                for config, found in items.items()]
+    evidence += [f"rich rule ({config}): {v}" for config, found in items.items()
+                 for o, v in sorted(found) if o == "rich-rule"]
+    wanted = [("rich-rule", port_rule(s, port)) for s in senders] or [("port", spec)]
+    entries = [{"permanent": config == "permanent", "option": o, "value": v, "present": True}
+               for o, v in wanted for config in items if (o, v) not in items[config]]
+    if senders:   # only the listed senders: the port must not also be open to everyone
+        entries += [{"permanent": config == "permanent", "option": "port", "value": spec, "present": False}
+                    for config in items if ("port", spec) in items[config]]
+    if not entries:
+        who = f"{len(senders)} listed source(s) by rich rules" if senders else "every address"
         return Finding("firewall", "firewall lets senders in", OK,
-                       f"Port {spec} is open to every address in zone {zone}.", evidence, guide_row=11)
-    if allowed:
-        return Finding("firewall", "firewall lets senders in", OK,
-                       f"Port {spec} is open to {len(allowed)} listed source(s) by rich rules; "
-                       "a sender not listed is refused.", evidence, guide_row=11)
-    return Finding("firewall", "firewall lets senders in", PROBLEM,
-                   f"firewalld runs and port {spec} is closed in zone {zone}: senders cannot "
-                   "connect. Open it (for every address, or only the senders with rich rules).",
-                   evidence, [FirewallPort(port, zone=zone, group="5")],
-                   f"firewall-cmd --permanent --add-port={spec} (and now)", guide_row=11)
+                       f"Port {spec} is open to {who} in zone {zone}, in the runtime and the "
+                       "permanent configuration.", evidence, guide_row=11)
+    fix = FirewallRules(zone=zone, entries=entries, group="5")
+    missing = sorted({"runtime" if not e["permanent"] else "permanent" for e in entries if e["present"]})
+    if senders and any(not e["present"] for e in entries):
+        text = (f"Port {spec} is open to every address in zone {zone}, although only "
+                f"{', '.join(senders)} should reach it: the rich rules admit nothing the open "
+                "port does not already let in.")
+        status = PROBLEM
+    elif missing == ["runtime"]:
+        text = (f"Port {spec} is in the permanent configuration of zone {zone} but not in the "
+                "running firewall (not reloaded, or removed at run time): senders cannot connect now.")
+        status = PROBLEM
+    else:
+        text = (f"firewalld runs and port {spec} is closed ({' and '.join(missing)}) in zone {zone} "
+                "for " + (", ".join(senders) if senders else "senders") + ": they cannot connect.")
+        status = PROBLEM
+    return Finding("firewall", "firewall lets senders in", status, text, evidence, [fix],
+                   fix.describe(), guide_row=11)
+
+
+def _sender_firewall(ctx, answers) -> Finding:
+    zone = (answers.firewall.zone if answers else None) or _default_zone(ctx)
+    port = ctx.remote_port() if ctx.method == "audisp-remote" else AUDIT_PORT
+    spec = f"{port}/tcp"
+    items = _items(ctx, zone)
+    evidence = [f"zone {zone} ({config}): ports {' '.join(sorted(v for o, v in found if o == 'port')) or '(none)'}"
+                for config, found in items.items()]
+    open_in = [config for config in items if ("port", spec) in items[config]]
+    if not open_in:
+        return Finding("firewall", "firewall", OK, "Outgoing connections need no rule on "
+                       "the sender.", evidence, guide_row=11)
+    fix = FirewallRules(zone=zone, entries=[{"permanent": c == "permanent", "option": "port",
+                                             "value": spec, "present": False} for c in open_in], group="5")
+    return Finding("firewall", "firewall", WARNING,
+                   f"Port {spec} is open for incoming connections on this sender. Nothing "
+                   "connects to a sender: the receiver is the end that must accept the "
+                   "connection; outgoing traffic is not blocked.", evidence, [fix],
+                   f"close {spec} on this sender", guide_row=11)

@@ -31,7 +31,7 @@ CHECKS = (
     ("name-format", checks_remote.name_format),
     ("receiver-listen", None),
     ("selinux-port", checks_network.selinux_ports),
-    ("firewall", checks_network.firewall),
+    ("firewall", None),        # needs the zone and the allowed senders of the answers
     ("kerberos-keytab", checks_security.keytab),
     ("rsyslog-dropins", checks_security.rsyslog),
     ("plugin-running", checks_service.plugin_running),
@@ -48,6 +48,8 @@ def _run_one(ctx: CheckContext, name: str, function, answers) -> Optional[Findin
         return checks_remote.remote_server(ctx, wanted)
     if name == "receiver-listen":
         return checks_receiver.listen_port(ctx, answers.receiver.listen_port if answers else 60)
+    if name == "firewall":
+        return checks_network.firewall(ctx, answers)
     return function(ctx)
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple
 
-from backends.changes import Change, InstallPackages
+from backends.changes import Change, InstallPackages, RemoveFile, WriteFile
 from wizard.facts import HostFacts, Layout
 from wizard.model import Answers
 from wizard.packaged import packaged_defaults
-from wizard.plan.core import PlanContext, run_steps
+from wizard.plan.core import PlanContext, assemble, run_steps
 from wizard.plan.drafts import Drafts
 from wizard.probe import SystemState
 
@@ -53,7 +53,7 @@ class FileEdits:
 class ExportPlan:
     files: List[FileEdits]
     packages: List[str]
-    commands: List[Change]      # SELinuxPort, FirewallPort, ServiceState, ...
+    commands: List[Change]      # SELinuxPort, FirewallRules, ServiceState, ...
 
 
 class RecordingDrafts(Drafts):
@@ -74,9 +74,9 @@ class RecordingDrafts(Drafts):
             record.set(key, None, step)
         super().set_keys(step, path, values, remove=remove, same=same)
 
-    def replace(self, step, path, text, mode=0o640):
+    def replace(self, step, path, text, mode=0o640, owned=True):
         self._file(path).replaced = (text, mode)
-        super().replace(step, path, text, mode=mode)
+        super().replace(step, path, text, mode=mode, owned=owned)
 
 
 def export_facts(audit_version: str = EXPORT_AUDIT_VERSION) -> HostFacts:
@@ -103,9 +103,10 @@ def record(answers: Answers, facts: Optional[HostFacts] = None,
                               defaults if files is None else files, defaults)
     ctx.drafts = RecordingDrafts(ctx.files, defaults)
     run_steps(ctx)
-    packages = list(ctx.packages)
-    return ExportPlan(files=list(ctx.drafts.recorded.values()), packages=packages,
-                      commands=list(ctx.commands))
+    planned = assemble(ctx)
+    commands = [c for c in planned.changes if not isinstance(c, (WriteFile, RemoveFile, InstallPackages))]
+    return ExportPlan(files=list(ctx.drafts.recorded.values()), packages=list(ctx.packages),
+                      commands=commands)
 
 
 def record_for_export(answers: Answers, facts: Optional[HostFacts] = None) -> ExportPlan:

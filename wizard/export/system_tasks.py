@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Dict, List
 
-from backends.changes import FirewallPort, SELinuxPort, ServiceState
+from backends.changes import FirewallRules, SELinuxPort, ServiceState
 from wizard.export.recording import ExportPlan
 from wizard.export.yaml_text import Noted, dump
 from wizard.model import Answers
@@ -27,7 +27,7 @@ def selinux_ports(answers: Answers, plan: ExportPlan) -> List[object]:
 
 
 def wants_firewall(plan: ExportPlan) -> bool:
-    return any(isinstance(c, FirewallPort) for c in plan.commands)
+    return any(isinstance(c, FirewallRules) for c in plan.commands)
 
 
 def wants_service(plan: ExportPlan, name: str = "auditd") -> bool:
@@ -38,7 +38,7 @@ def check_covered(plan: ExportPlan) -> None:
     """Refuse rather than export a playbook that silently leaves out a change the wizard makes."""
     from wizard.export import ExportError
     for change in plan.commands:
-        covered = isinstance(change, (SELinuxPort, FirewallPort)) or (
+        covered = isinstance(change, (SELinuxPort, FirewallRules)) or (
             isinstance(change, ServiceState) and change.name in ("auditd", "rsyslog"))
         if not covered:
             raise ExportError(f"the Ansible export cannot write this change yet: {change.describe()}; "
@@ -99,6 +99,11 @@ def _firewall_argv(action: str, rule: str) -> str:
             "'--%s-' ~ %s.0.0 ~ '=' ~ auditd_wizard_rule_value] }}" % (rule, action, rule))
 
 
+def _open_port_argv(action: str, flags: str) -> str:
+    return ("{{ ['firewall-cmd'] + %s + ['--zone=' ~ auditd_wizard_zone_in_use, '--%s-port=' ~ "
+            "(auditd_wizard_firewall_port | string) ~ '/tcp'] }}" % (flags, action))
+
+
 def firewall_tasks() -> List[Dict[str, object]]:
     running = "auditd_wizard_firewalld.rc == 0"
     return [
@@ -130,6 +135,24 @@ def firewall_tasks() -> List[Dict[str, object]]:
          "loop_control": {"label": "{{ item.item.1 | join(' ') }} {{ item.item.0 | join(' ') }}"},
          "changed_when": True,
          "when": _when("auditd_wizard_manage_firewall | bool", running)},
+        # With allowed senders the port must not stay open to everyone (as the wizard's plan):
+        # the rich rules above admit the senders first, then the open port goes.
+        {"name": "Ask firewalld whether the listen port is open to every address",
+         "ansible.builtin.command": {"argv": _open_port_argv("query", "item")},
+         "loop": [["--permanent"], []],
+         "register": "auditd_wizard_open_port_query",
+         "changed_when": False, "failed_when": "auditd_wizard_open_port_query.rc not in [0, 1]",
+         "check_mode": False,
+         "when": _when("auditd_wizard_manage_firewall | bool", running,
+                       "auditd_wizard_allowed_senders | length > 0")},
+        {"name": "Close the listen port to every address but the allowed senders",
+         "ansible.builtin.command": {"argv": _open_port_argv("remove", "item.item")},
+         "loop": "{{ auditd_wizard_open_port_query.results | default([]) | selectattr('rc', 'defined')"
+                 " | selectattr('rc', 'equalto', 0) | list }}",
+         "loop_control": {"label": "{{ item.item | join(' ') }} remove-port"},
+         "changed_when": True,
+         "when": _when("auditd_wizard_manage_firewall | bool", running,
+                       "auditd_wizard_allowed_senders | length > 0")},
     ]
 
 

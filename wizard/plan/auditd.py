@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import List
 
-from backends.changes import Change, Restart, ServiceState
+from backends.changes import Change, Restart
 
 AUDIT_FILES_ATTRS = ("auditd_conf", "au_remote_conf", "audisp_remote_conf", "syslog_plugin_conf")
 
 
 def install(ctx) -> None:
     """Step 1: audit installed, auditd enabled and running."""
-    if not ctx.state.is_installed("audit"):
-        ctx.need_package(1, "audit")
-    if not (ctx.state.enabled.get("auditd") and ctx.state.active.get("auditd")):
-        ctx.commands.append(ServiceState("auditd", enabled=True, active=True, group="1"))
+    ctx.need_package(1, "audit")
+    ctx.want_service(1, "auditd")
 
 
 def auditd_conf(ctx) -> None:
@@ -45,4 +43,12 @@ def restart(ctx) -> List[Change]:
     # seed-errors #2: never `systemctl restart auditd` (RefuseManualStop=yes)
     *stop, start = ctx.facts.layout.restart_commands(ctx.facts.has_service)
     return [Restart(start=start, stop=stop[0] if stop else None, unit="auditd", group=last_step,
-                    description="Restart auditd so it and audisp-remote read the new files")]
+                    description="Restart auditd so it %s" % _why_restart(ctx))]
+
+
+def _why_restart(ctx) -> str:
+    if ctx.sender and ctx.answers.method == "audisp-remote":
+        return "and audisp-remote read the new files"
+    if ctx.sender:
+        return "reads the new files and starts audit's syslog plugin with them"
+    return "reads the new files"

@@ -2,6 +2,8 @@
 
 Each step edits a draft of a file; the draft remembers the text before and after every step,
 so a step's preview shows only that step's edits while the transaction writes each file once.
+A draft's text is None when the file is to be absent (a drop-in the wizard wrote and no longer
+wants). The drafts also remember, for the ledger, which line each key's first change replaced.
 """
 from __future__ import annotations
 
@@ -18,10 +20,11 @@ KEY_EDITOR = "audit-key-value"
 @dataclass
 class Draft:
     path: str
-    original: Optional[str]           # None: the file does not exist yet
-    base: str                         # what editing starts from (the packaged default for a new file)
-    text: str = ""
-    step_diffs: Dict[int, Tuple[str, str]] = field(default_factory=dict)  # step -> (before, after)
+    original: Optional[str]           # None: the file does not exist now
+    base: Optional[str]               # what editing starts from: the file as before the wizard
+                                      # (the packaged default for a new file)
+    text: Optional[str] = None        # None: the file is to be absent
+    step_diffs: Dict[int, Tuple[Optional[str], Optional[str]]] = field(default_factory=dict)
     first_step: Optional[int] = None
     mode: int = 0o640
     # the key edits made, in order ([op, key, value]), so they can be made again to the file a
@@ -36,16 +39,27 @@ class Draft:
         return self.text != self.original
 
 
+@dataclass
+class KeyChange:
+    """The first change of one key in a plan: the lines it replaced or removed, as (index, line)."""
+    path: str
+    key: str
+    step: int
+    before: List[List] = field(default_factory=list)
+
+
 class Drafts:
     def __init__(self, files: Mapping[str, Optional[str]], defaults: Mapping[str, str]):
         self._files = files
         self._defaults = defaults
         self._drafts: Dict[str, Draft] = {}
+        self.key_changes: Dict[Tuple[str, str], KeyChange] = {}
+        self.owned: Dict[str, int] = {}          # files written whole that the ledger keeps: path -> step
 
     def get(self, path: str) -> Draft:
         if path not in self._drafts:
             original = self._files.get(path)
-            base = original if original is not None else self._defaults.get(path, "")
+            base = original if original is not None else self._defaults.get(path)
             self._drafts[path] = Draft(path, original, base)
         return self._drafts[path]
 
@@ -54,18 +68,44 @@ class Drafts:
         """Set `key = value` lines; `same(key, old, new)` decides when an existing value is
         already right (audit's parsers are case-insensitive for most values)."""
         draft = self.get(path)
-        edits = [["set", k, v] for k, v in values.items()] + [["remove", k, None] for k in remove]
         if draft.edits is not None:
-            draft.edits.extend(edits)
-        self._record(step, draft, edit_keys(draft.text, edits, same))
+            draft.edits.extend([["set", k, v] for k, v in values.items()] + [["remove", k, None] for k in remove])
+        conf = KeyValueFile.parse(draft.text or "")
+        for key, value in values.items():
+            old = conf.get(key)
+            if old is not None and (same or _same_value)(key, old, value):
+                continue
+            index, line = conf.slot(key)
+            if conf.set(key, value):
+                self._first_change(step, path, key, [] if line is None else [[index, line]])
+        for key in remove:
+            removed = conf.active_lines(key)
+            if removed:
+                self._first_change(step, path, key, [list(item) for item in removed])
+                conf.remove(key)
+        self._record(step, draft, conf.render())
 
-    def replace(self, step: int, path: str, text: str, mode: int = 0o640) -> None:
+    def _first_change(self, step: int, path: str, key: str, before: List[List]) -> None:
+        self.key_changes.setdefault((path, key.lower()), KeyChange(path, key.lower(), step, before))
+
+    def replace(self, step: int, path: str, text: str, mode: int = 0o640, owned: bool = True) -> None:
+        """Write the file whole. `owned`: the ledger keeps it (the wizard removes it again when
+        not wanted); lab CA files are not owned: certificates and keys are never deleted."""
         draft = self.get(path)
         draft.mode = mode
         draft.edits = None
+        if owned:
+            self.owned.setdefault(path, step)
         self._record(step, draft, text)
 
-    def _record(self, step: int, draft: Draft, new_text: str) -> None:
+    def release(self, step: int, path: str, text: Optional[str]) -> None:
+        """Put back what was there before the wizard (None: the file goes), shown in `step`.
+        That is the base the steps then edit and the ledger compares with."""
+        draft = self.get(path)
+        self._record(step, draft, text)
+        draft.base = text
+
+    def _record(self, step: int, draft: Draft, new_text: Optional[str]) -> None:
         if new_text == draft.text:
             return
         before = draft.step_diffs.get(step, (draft.text, draft.text))[0]
@@ -73,6 +113,9 @@ class Drafts:
         draft.text = new_text
         if draft.first_step is None:
             draft.first_step = step
+
+    def all(self) -> List[Draft]:
+        return list(self._drafts.values())
 
     def changed(self) -> List[Draft]:
         return sorted((d for d in self._drafts.values() if d.changed),
@@ -85,8 +128,12 @@ class Drafts:
             if step not in draft.step_diffs:
                 continue
             before, after = draft.step_diffs[step]
+            if before == after:
+                continue    # a release this step's own edit put back as it was
             is_new = draft.original is None and draft.first_step == step
-            out.append((draft.path, unified_diff(draft.path, None if is_new and not draft.base else before, after)))
+            if is_new and not draft.base:
+                before = None
+            out.append((draft.path, unified_diff(draft.path, before, after)))
         return out
 
 
@@ -111,8 +158,8 @@ def edit_keys(text: str, edits: List[list], same=None) -> str:
 register_editor(KEY_EDITOR, edit_keys)
 
 
-def unified_diff(path: str, before: Optional[str], after: str) -> str:
+def unified_diff(path: str, before: Optional[str], after: Optional[str]) -> str:
     lines = difflib.unified_diff(
-        (before or "").splitlines(keepends=True), after.splitlines(keepends=True),
-        fromfile="/dev/null" if before is None else path, tofile=path)
+        (before or "").splitlines(keepends=True), (after or "").splitlines(keepends=True),
+        fromfile="/dev/null" if before is None else path, tofile="/dev/null" if after is None else path)
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

@@ -7,9 +7,11 @@ auditd_network_connect boolean, the receiver opens its port, keytabs root-owned 
 """
 from __future__ import annotations
 
+import ipaddress
 import shlex
 from typing import List
 
+from backends.changes import Change
 from wizard import kerberos
 from wizard.conf import KeyValueFile
 from wizard.plan.errors import PlanError
@@ -56,6 +58,11 @@ def remote(ctx) -> None:
         ctx.note(4, f"mode = forward keeps unsent events in {r.queue_file}; audisp-remote "
                     f"allocates it up front: about {r.queue_depth * 12 // 1024} MiB for "
                     f"queue_depth = {r.queue_depth}.")
+        _queue_file_label(ctx, r.queue_file)
+    if r.network_failure_action in ("halt", "single"):
+        ctx.warn(4, f"network_failure_action = {r.network_failure_action}: when the receiver "
+                    f"cannot be reached this host {'halts' if r.network_failure_action == 'halt' else 'goes to single-user mode'}; "
+                    "choose it only when losing forwarding must stop the machine.")
     current = ctx.drafts.get(ctx.layout.audisp_remote_conf)
     has_local_port = KeyValueFile.parse(current.text).get("local_port") is not None
     if r.local_port:
@@ -63,6 +70,20 @@ def remote(ctx) -> None:
     elif has_local_port:
         values["local_port"] = "any"
     ctx.drafts.set_keys(4, ctx.layout.audisp_remote_conf, values)
+
+
+def _queue_file_label(ctx, queue_file: str) -> None:
+    """audisp_remote_t may only write audit_spool_t (/var/spool/audit); elsewhere SELinux
+    denies the queue, and audisp-remote stops (queue_error_action)."""
+    spool = ctx.layout.spool_dir.rstrip("/") + "/"
+    if queue_file.startswith(spool):
+        return
+    text = (f"remote.queue_file {queue_file} is outside {ctx.layout.spool_dir}: SELinux lets "
+            f"audisp-remote write its queue only there (audit_spool_t)")
+    if ctx.facts.selinux_mode.lower() == "enforcing":
+        ctx.block(4, text + "; put the queue under " + ctx.layout.spool_dir + ".")
+    elif ctx.facts.selinux_mode.lower() == "permissive":
+        ctx.warn(4, text + "; it works now only because SELinux is permissive.")
 
 
 # ---------------------------------------------------------------- step 5
@@ -112,9 +133,14 @@ def _kerberos(ctx) -> None:
     a, layout = ctx.answers, ctx.layout
     realm = kerberos.default_realm(ctx.files.get(kerberos.KRB5_CONF))
     if realm is None:
-        ctx.note(8, "No default_realm in /etc/krb5.conf [libdefaults]: audisp-remote and auditd "
-                    "use the default realm, so set it (or join the realm with ipa-client-install "
-                    "or realm join) before applying.")
+        ctx.block(8, "No default_realm in /etc/krb5.conf [libdefaults]: audisp-remote and auditd "
+                     "use the default realm, so set it (or join the realm with ipa-client-install "
+                     "or realm join) before applying.")
+    if ctx.sender and _is_address(a.remote.server):
+        ctx.block(8, "Kerberos with remote.server = %s, an IP address: audisp-remote asks the KDC "
+                     "for %s/%s, and EL's krb5.conf has rdns = false, so no principal matches; "
+                     "name the receiver by its host name." % (a.remote.server,
+                                                             kerberos.service_name(a), a.remote.server))
     service = kerberos.service_name(a)
     if ctx.sender:
         values = {"transport": "KRB5", "format": "managed"}   # KRB5 works only with managed
@@ -123,7 +149,7 @@ def _kerberos(ctx) -> None:
         ctx.drafts.set_keys(8, layout.audisp_remote_conf, values)
         finding = kerberos.hostname_finding(ctx.facts, realm)
         if finding.level != "ok":
-            ctx.note(8, finding.text)
+            ctx.warn(8, finding.text)
         keytab, who = layout.client_keytab, "audisp-remote"
     else:
         values = {"transport": "KRB5"}
@@ -141,18 +167,19 @@ def _kerberos(ctx) -> None:
 
 def _keytab(ctx, keytab: str, who: str, name: str) -> None:
     stat = ctx.state.file_stats.get(keytab)
-    for finding in kerberos.keytab_findings(keytab, stat, who):
-        if finding.level != "ok":
-            ctx.note(8, finding.text)
     fix = kerberos.keytab_fix(keytab, stat)
+    for finding in kerberos.keytab_findings(keytab, stat, who):
+        if finding.level != "ok" and stat is not None:
+            ctx.note(8, finding.text + (" (this plan fixes it)" if fix else ""))
     if fix is not None:
         ctx.commands.append(fix)
     if stat is not None:
         return
     commands = kerberos.kadmin_commands(ctx.answers, name, keytab)
     if not ctx.answers.security.run_kadmin:
-        ctx.note(8, "Create the key (on a host with kadmin rights, or set security.run_kadmin):\n"
-                 + "\n".join("  " + " ".join(shlex.quote(a) for a in argv) for argv in commands))
+        ctx.block(8, "%s does not exist: %s cannot authenticate. Create the key (on a host with "
+                     "kadmin rights, or set security.run_kadmin):\n" % (keytab, who)
+                  + "\n".join("  " + " ".join(shlex.quote(a) for a in argv) for argv in commands))
         return
     s = ctx.answers.security
     missing = [name for name in ("kadmin_principal", "kadmin_keytab") if not getattr(s, name)]
@@ -161,6 +188,14 @@ def _keytab(ctx, keytab: str, who: str, name: str) -> None:
                         "during apply)" % " and ".join("security." + name for name in missing))
     ctx.need_package(1, "krb5-workstation")
     ctx.commands.extend(kerberos.kadmin_changes(ctx.answers, name, keytab))
+
+
+def _is_address(server) -> bool:
+    try:
+        ipaddress.ip_address(server or "")
+        return True
+    except ValueError:
+        return False
 
 
 def _tls_psk(ctx) -> None:
@@ -197,5 +232,6 @@ def _access_control(ctx) -> None:
 
 
 # ---------------------------------------------------------------- last
-def restart(ctx) -> None:
+def restart(ctx) -> List[Change]:
     """auditd's restart (wizard.plan.auditd) covers audisp-remote: auditd starts its plugins."""
+    return []

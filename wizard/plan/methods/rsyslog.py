@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import List
 
-from backends.changes import Restart, SELinuxPort, ServiceState
+from backends.changes import Change, Restart
 from wizard import tls
 from wizard.plan.errors import PlanError
 from wizard.plan.methods.rsyslog_dropins import (RECEIVER_DROPIN, SENDER_DROPIN, dropin_paths,
@@ -50,6 +50,7 @@ def install(ctx) -> None:
     ctx.need_package(1, "rsyslog")
     if is_tls(ctx.answers):
         ctx.need_package(1, TLS_PACKAGE[ctx.answers.security.tls_driver])
+    ctx.want_service(4 if ctx.sender else 6, "rsyslog")
 
 
 # ---------------------------------------------------------------- step 3
@@ -79,9 +80,7 @@ def selinux_firewall(ctx) -> None:
     """The port's SELinux type on both ends, the firewall on the receiver."""
     port = ctx.answers.rsyslog.port
     wanted = "syslog_tls_port_t" if is_tls(ctx.answers) else "syslogd_port_t"
-    if ctx.answers.selinux.manage and ctx.facts.selinux_mode.lower() != "disabled":
-        if ctx.state.port_types.get(("tcp", port)) not in RSYSLOG_PORT_TYPES:
-            ctx.commands.append(SELinuxPort(port, type=wanted, proto="tcp", group="5"))
+    ctx.selinux_port(5, port, wanted, acceptable=RSYSLOG_PORT_TYPES)
     if ctx.sender:
         ctx.note(5, "No firewall change on a sender: outgoing connections are allowed by "
                     "default; the receiver opens port %d." % port)
@@ -112,7 +111,7 @@ def security(ctx) -> None:
     if s.lab_certificates and not ctx.sender:
         if ctx.state.file_stats.get(s.ca_file) is None:
             for path, text in tls.lab_files(ctx.answers, ctx.facts.fqdn):
-                ctx.drafts.replace(8, path, text, mode=0o644)
+                ctx.drafts.replace(8, path, text, mode=0o644, owned=False)   # never deleted
             ctx.commands.extend(tls.lab_changes(ctx.answers, ctx.facts.fqdn))
             ctx.note(8, "%s: a lab CA and certificates for this host and each permitted sender "
                         "are made under %s; copy them to the senders."
@@ -127,20 +126,21 @@ def security(ctx) -> None:
         ctx.commands.append(fix)
     for path in (s.ca_file, s.cert_file, s.key_file):
         if ctx.state.file_stats.get(path) is None:
-            ctx.note(8, "%s does not exist yet: rsyslog cannot start TLS without it." % path)
+            ctx.block(8, "%s does not exist yet: rsyslog cannot start TLS without it." % path)
 
 
 # ---------------------------------------------------------------- last
-def restart(ctx) -> None:
-    """Restart rsyslog when one of its drop-ins changed (called last, so the certificates and
-    SELinux ports are in place first). `systemctl restart` is fine for rsyslog (only auditd
-    refuses it)."""
+def restart(ctx) -> List[Change]:
+    """Restart rsyslog when one of its drop-ins changed or went (called last, so the
+    certificates and SELinux ports are in place first), whichever method is chosen: a drop-in
+    removed after a switch to audisp-remote must stop forwarding too. Only a running rsyslog
+    that stays running is restarted; a start or stop is the service's own change.
+    `systemctl restart` is fine for rsyslog (only auditd refuses it)."""
     changed = [d for d in ctx.drafts.changed() if d.path in dropin_paths(ctx.layout)]
-    if not changed:
-        return
+    stays = ctx.desired_services.get("rsyslog", {"active": ctx.state.active.get("rsyslog")})["active"]
+    if not changed or not (stays and ctx.state.active.get("rsyslog") and ctx.state.is_installed("rsyslog")):
+        return []
     step = str(max(max(d.step_diffs) for d in changed))
-    if ctx.state.active.get("rsyslog") and ctx.state.is_installed("rsyslog"):
-        ctx.commands.append(Restart(start=["systemctl", "restart", "rsyslog"], group=step,
-                                    description="Restart rsyslog so it reads the new drop-in"))
-    if not (ctx.state.enabled.get("rsyslog") and ctx.state.active.get("rsyslog")):
-        ctx.commands.append(ServiceState("rsyslog", enabled=True, active=True, group=step))
+    return [Restart(start=["systemctl", "restart", "rsyslog"], group=step,
+                    description="Restart rsyslog so it reads the %s drop-in"
+                    % ("new" if any(d.text is not None for d in changed) else "changed"))]

@@ -1,0 +1,57 @@
+"""Preflight: everything known before applying, in one list for `plan`, Review and `apply`.
+
+The plan's own findings (every step note, and the problems the planner sees: a missing
+keytab or default_realm, missing TLS files, Kerberos to an IP address, a queue file SELinux
+will not let audisp-remote write, a halting network_failure_action), plus what only the host
+can tell (HostChecks, read by the Session): free space for a forward queue, whether this host's
+name resolves, what the certificates say. A "blocker" makes `apply` refuse unless forced.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+BLOCKER, WARNING, NOTE = "blocker", "warning", "note"
+_ORDER = {BLOCKER: 0, WARNING: 1, NOTE: 2}
+QUEUE_SLOT_BYTES = 12 * 1024     # audisp-remote allocates a forward queue up front (audit 3.0.9)
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str      # blocker | warning | note
+    step: int
+    text: str
+
+
+@dataclass
+class HostChecks:
+    """What the Session read from the host for the checks the planner cannot make (pure)."""
+    queue_free_bytes: Optional[int] = None      # free space where the forward queue goes
+    name_resolves: Optional[bool] = None        # None: not asked (name_format does not need it)
+    certificate_problems: List[str] = field(default_factory=list)
+
+
+def preflight(plan, answers, facts, checks: HostChecks) -> List[Finding]:
+    found = [f for number in sorted(plan.steps) for f in plan.steps[number].findings]
+    a = answers
+    if a.role == "sender" and a.method == "audisp-remote" and a.remote.mode == "forward" \
+            and checks.queue_free_bytes is not None:
+        needed = a.remote.queue_depth * QUEUE_SLOT_BYTES
+        if needed > checks.queue_free_bytes:
+            found.append(Finding(BLOCKER, 4, "mode = forward: the queue %s needs about %d MiB "
+                                 "(queue_depth = %d), but its filesystem has %d MiB free; lower "
+                                 "remote.queue_depth or free space first"
+                                 % (a.remote.queue_file, needed // 2**20, a.remote.queue_depth,
+                                    checks.queue_free_bytes // 2**20)))
+    if checks.name_resolves is False:
+        found.append(Finding(BLOCKER, 2, "name_format = %s: this host's name %s does not resolve "
+                             "(getent hosts), and auditd refuses to start when it cannot look it "
+                             "up; fix the name or use name_format = hostname"
+                             % (a.auditd.name_format, facts.hostname)))
+    for text in checks.certificate_problems:
+        found.append(Finding(BLOCKER, 8, text))
+    return sorted(found, key=lambda f: (_ORDER[f.level], f.step))
+
+
+def blockers(findings: List[Finding]) -> List[Finding]:
+    return [f for f in findings if f.level == BLOCKER]
