@@ -46,9 +46,10 @@ def _active_key(line: str) -> Optional[str]:
     return match.group(1) if match else None
 
 
-def _template_key(line: str) -> Optional[str]:
+def template_key(line: str) -> Optional[str]:
+    """The key of a commented example line (`##tcp_listen_port = 60`), lower-cased, or None."""
     match = _TEMPLATE.match(line)
-    return match.group(1) if match else None
+    return match.group(1).lower() if match else None
 
 
 def _active_value(line: str) -> str:
@@ -131,7 +132,7 @@ class KeyValueFile:
         index = self.line_of(key)
         if index is None:
             index = next((i for i, line in enumerate(self._lines)
-                          if (_template_key(line) or "").lower() == key.lower()), None)
+                          if (template_key(line) or "").lower() == key.lower()), None)
         return (index, None if index is None else self._lines[index])
 
     def active_lines(self, key: str) -> List[Tuple[int, str]]:

@@ -37,7 +37,7 @@ def restart(ctx) -> List[Change]:
     changed = [d for d in ctx.drafts.changed() if d.path in audit_files]
     if not changed:
         return []
-    last_step = str(max(max(d.step_diffs) for d in changed))
+    last_step = str(max(max(ctx.drafts.steps_of(d)) for d in changed))
     if not ctx.state.active.get("auditd"):
         return []   # step 1 starts it, after the files are written
     # seed-errors #2: never `systemctl restart auditd` (RefuseManualStop=yes)

@@ -156,8 +156,8 @@ def release(ctx: PlanContext) -> None:
         for item in drifted:
             _drifted(ctx, item, "%s %s" % (path, item["artifact"].rsplit(":", 1)[1]))
         if text != current:
-            step = min(e.get("step", 9) for e in entries if e not in drifted)
-            ctx.drafts.release(step, path, text)
+            released = {e["artifact"].rsplit(":", 1)[1]: e.get("step", 9) for e in entries if e not in drifted}
+            ctx.drafts.release(min(released.values()), path, text, released)
     for artifact, item in sorted(ctx.ledger.items()):
         if artifact.startswith("file:"):
             path = artifact[len("file:"):]
@@ -258,17 +258,17 @@ def assemble(ctx: PlanContext) -> Plan:
     if ctx.packages:
         changes.append(InstallPackages(ctx.packages, group="1"))
     for draft in ctx.drafts.changed():
+        step = str(min(ctx.drafts.steps_of(draft)))
         if draft.original is None and draft.edits and draft.text is not None:
             # a file a package may bring (installed by this plan): the edits go to that file
-            changes.append(EditFile(draft.path, draft.text, group=str(draft.first_step),
+            changes.append(EditFile(draft.path, draft.text, group=step,
                                     editor=KEY_EDITOR, edits=draft.edits, base=draft.base))
             continue
         if draft.text is None:
-            changes.append(RemoveFile(draft.path, group=str(draft.first_step)))
+            changes.append(RemoveFile(draft.path, group=step))
         else:
             changes.append(WriteFile(draft.path, draft.text,
-                                     mode=None if draft.original is not None else draft.mode,
-                                     group=str(draft.first_step)))
+                                     mode=None if draft.original is not None else draft.mode, group=step))
     changes.extend(selinux_changes + firewall_changes + ctx.commands + service_changes)
     changes.extend(restarts)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from backends.changes import register_editor
-from wizard.conf import KeyValueFile
+from wizard.conf import KeyValueFile, template_key
 
 KEY_EDITOR = "audit-key-value"
 
@@ -55,6 +55,7 @@ class Drafts:
         self._drafts: Dict[str, Draft] = {}
         self.key_changes: Dict[Tuple[str, str], KeyChange] = {}
         self.owned: Dict[str, int] = {}          # files written whole that the ledger keeps: path -> step
+        self.released: Dict[Tuple[str, str], int] = {}   # (path, key) put back -> its step
 
     def get(self, path: str) -> Draft:
         if path not in self._drafts:
@@ -98,12 +99,15 @@ class Drafts:
             self.owned.setdefault(path, step)
         self._record(step, draft, text)
 
-    def release(self, step: int, path: str, text: Optional[str]) -> None:
-        """Put back what was there before the wizard (None: the file goes), shown in `step`.
-        That is the base the steps then edit and the ledger compares with."""
+    def release(self, step: int, path: str, text: Optional[str], keys: Mapping[str, int] = None) -> None:
+        """Put back what was there before the wizard (None: the file goes), shown in `step`
+        (a key's own step in `keys`). That is the base the steps then edit and the ledger
+        compares with."""
         draft = self.get(path)
         self._record(step, draft, text)
         draft.base = text
+        for key, key_step in (keys or {}).items():
+            self.released[(path, key.lower())] = key_step
 
     def _record(self, step: int, draft: Draft, new_text: Optional[str]) -> None:
         if new_text == draft.text:
@@ -119,22 +123,69 @@ class Drafts:
 
     def changed(self) -> List[Draft]:
         return sorted((d for d in self._drafts.values() if d.changed),
-                      key=lambda d: (d.first_step or 0, d.path))
+                      key=lambda d: (min(self.steps_of(d)), d.path))
+
+    # ---- what each step shows: the net change from the file as it is now, by step
+    def _regions(self, draft: Draft) -> List[Tuple[int, str, int, int, int, int]]:
+        """(step, opcode, i1, i2, j1, j2) for every changed region between the file now (or
+        the packaged default for a new one) and the final text. A region belongs to the step of
+        the keys on its lines (the step that set them, or put them back), else to the first
+        step that edited the file. A key put back and set again shows no change at all."""
+        now = _now(draft)
+        if draft.text is None or now is None or draft.path in self.owned:
+            return [(draft.first_step or 9, "replace", 0, 0, 0, 0)]
+        old, new = now.split("\n"), draft.text.split("\n")
+        steps = {key: step for (path, key), step in self.released.items() if path == draft.path}
+        steps.update({key: c.step for (path, key), c in self.key_changes.items() if path == draft.path})
+        regions = []
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            keys = {_line_key(line) for line in old[i1:i2] + new[j1:j2]} - {None}
+            found = [steps[k] for k in keys if k in steps]
+            regions.append((min(found) if found else (draft.first_step or 9), tag, i1, i2, j1, j2))
+        return regions
+
+    def steps_of(self, draft: Draft) -> List[int]:
+        return sorted({region[0] for region in self._regions(draft)})
+
+    def _text_up_to(self, draft: Draft, regions, limit: int) -> Optional[str]:
+        """The file with the regions of steps <= limit applied."""
+        now = _now(draft)
+        if draft.text is None or now is None or draft.path in self.owned:
+            return draft.text if regions[0][0] <= limit else now
+        old, new = now.split("\n"), draft.text.split("\n")
+        lines, at = [], 0
+        for step, _tag, i1, i2, j1, j2 in regions:
+            lines += old[at:i1] + (new[j1:j2] if step <= limit else old[i1:i2])
+            at = i2
+        return "\n".join(lines + old[at:])
 
     def step_diffs(self, step: int) -> List[Tuple[str, str]]:
-        """(path, unified diff) for every file this step edits."""
+        """(path, unified diff) for every file this step changes."""
         out = []
-        for draft in sorted(self._drafts.values(), key=lambda d: d.path):
-            if step not in draft.step_diffs:
+        for draft in sorted(self.changed(), key=lambda d: d.path):
+            regions = self._regions(draft)
+            if step not in {r[0] for r in regions}:
                 continue
-            before, after = draft.step_diffs[step]
-            if before == after:
-                continue    # a release this step's own edit put back as it was
-            is_new = draft.original is None and draft.first_step == step
-            if is_new and not draft.base:
-                before = None
+            before = self._text_up_to(draft, regions, step - 1)
+            after = self._text_up_to(draft, regions, step)
+            if draft.original is None and not draft.base and before == draft.base:
+                before = None     # a new file: the diff starts at /dev/null
             out.append((draft.path, unified_diff(draft.path, before, after)))
         return out
+
+
+def _now(draft: Draft) -> Optional[str]:
+    """The file as it is now, or the packaged default a new audit file starts from."""
+    return draft.original if draft.original is not None else draft.base
+
+
+def _line_key(line: str) -> Optional[str]:
+    key = KeyValueFile.parse(line).items()
+    if key:
+        return key[0][0]
+    return template_key(line)
 
 
 def _same_value(key: str, old: str, new: str) -> bool:

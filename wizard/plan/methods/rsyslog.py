@@ -140,7 +140,7 @@ def restart(ctx) -> List[Change]:
     stays = ctx.desired_services.get("rsyslog", {"active": ctx.state.active.get("rsyslog")})["active"]
     if not changed or not (stays and ctx.state.active.get("rsyslog") and ctx.state.is_installed("rsyslog")):
         return []
-    step = str(max(max(d.step_diffs) for d in changed))
+    step = str(max(max(ctx.drafts.steps_of(d)) for d in changed))
     return [Restart(start=["systemctl", "restart", "rsyslog"], group=step,
                     description="Restart rsyslog so it reads the %s drop-in"
                     % ("new" if any(d.text is not None for d in changed) else "changed"))]
