@@ -196,3 +196,21 @@ def test_removals_show_in_the_plan_and_rollback_restores_everything(root, capsys
     assert oct(ledger.stat().st_mode & 0o777) == "0o700"
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in ledger.iterdir())
     assert plan_out(root, RSYSLOG_SENDER, capsys).startswith("Nothing to change")
+
+
+def test_a_port_that_is_also_the_local_port_is_labelled_once_and_the_restart_says_why(root):
+    """Issue #10 item 5l, two of its words: tcp/514 was labelled twice when port equals
+    local_port; the rsyslog method and receivers were told audisp-remote rereads its file."""
+    answers = NATIVE_SENDER + "port = 514\nlocal_port = 514\n"
+    path = root.parent / "answers.toml"
+    path.write_text(answers)
+    changes = Session.open(str(root), str(path)).plan().changes
+    assert [(c.port, c.type) for c in changes if c.kind == "selinux-port"] == [(514, "audit_port_t")]
+    for other, words in ((RSYSLOG_SENDER, "reads the new files and starts audit's syslog plugin with them"),
+                         ('role = "receiver"\n', "reads the new files")):
+        assert apply(root, other) == 0
+        path.write_text(other + ('[rsyslog]\nfacility = "local5"\n' if "sender" in other
+                                 else '[receiver]\nlisten_port = 61\n'))
+        restarts = [c.describe() for c in Session.open(str(root), str(path)).plan().changes
+                    if c.kind == "restart" and c.unit == "auditd"]
+        assert restarts == ["Restart auditd so it " + words]
