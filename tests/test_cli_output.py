@@ -40,13 +40,14 @@ def test_apply_and_rollback_print_one_line_per_change_with_its_result(root, caps
     assert code == 0
     lines = err.strip().splitlines()
     changes = [l for l in lines if l.startswith("[")]
-    assert changes[0] == "[1/5] Install audispd-plugins ... done"
-    assert all(l.endswith(" ... done") for l in changes) and len(changes) == 5
+    assert changes[0] == "[1/6] Update the wizard's ledger of what it set (6 recorded) ... done"
+    assert changes[1] == "[2/6] Install audispd-plugins ... done"
+    assert all(l.endswith(" ... done") for l in changes) and len(changes) == 6
     assert len(set(changes)) == len(changes) and not any("[-/" in l for l in lines)
     code, out, err = run(capsys, "rollback", "--last", "--root", str(root))
     assert code == 0 and not any("[-/" in l for l in err.splitlines())
     undo = [l for l in err.splitlines() if "Undo:" in l]
-    assert len(undo) == 5 and len(set(undo)) == 5
+    assert len(undo) == 6 and len(set(undo)) == 6
 
 
 def test_a_failed_change_says_failed_on_its_own_line(root, capsys, monkeypatch):
@@ -54,7 +55,7 @@ def test_a_failed_change_says_failed_on_its_own_line(root, capsys, monkeypatch):
     code, _, err = run(capsys, "apply", "--answers", str(EXAMPLES / "sender.toml"),
                        "--root", str(root), "--yes")
     assert code == 1
-    failed = [l for l in err.splitlines() if l.startswith("[5/5] Restart auditd")]
+    failed = [l for l in err.splitlines() if l.startswith("[6/6] Restart auditd")]
     assert len(failed) == 1 and " ... failed: `service auditd restart` failed" in failed[0]
 
 

@@ -109,3 +109,24 @@ def test_remove_file_keeps_the_bytes_in_the_journal_and_undo_restores_them(sandb
     assert stat.S_IMODE(real.stat().st_mode) == 0o644
     change.undo(sandbox, before)    # twice is the same
     assert real.read_bytes().startswith(b"# drop-in")
+
+
+def test_write_files_writes_and_removes_a_set_of_records_and_undo_restores_each(sandbox, tmp_path):
+    from backends.changes import WriteFiles
+    keep, old = "/var/lib/auditd-wizard/ledger/a.json", "/var/lib/auditd-wizard/ledger/b.json"
+    put = sandbox.path(old)
+    put.parent.mkdir(parents=True)
+    put.write_text('{"old": 1}\n')
+    os.chmod(str(put), 0o600)
+    change = WriteFiles(writes={keep: '{"new": 1}\n'}, removes=[old], description="Update the ledger")
+    backups = tmp_path / "journal" / "backups"
+    backups.mkdir(parents=True)
+    before = change.capture(sandbox, backups / "0")
+    change.apply(sandbox)
+    assert sandbox.path(keep).read_text() == '{"new": 1}\n' and not put.exists()
+    assert stat.S_IMODE(sandbox.path(keep).stat().st_mode) == 0o600
+    change.undo(sandbox, before)
+    assert not sandbox.path(keep).exists() and put.read_text() == '{"old": 1}\n'
+    assert stat.S_IMODE(put.stat().st_mode) == 0o600
+    change.undo(sandbox, before)      # twice is the same
+    assert put.read_text() == '{"old": 1}\n'

@@ -4,7 +4,7 @@ read back (Change.from_dict) whatever was imported before."""
 from backends.changes.base import ANY_EXIT, Change, ChangeError, CommandChange
 from backends.changes.commands import RunCommand
 from backends.changes.files import (DEFAULT_FILE_MODE, EditFile, FileAttributes, MoveFile,
-                                    RemoveFile, WriteFile, register_editor)
+                                    RemoveFile, WriteFile, WriteFiles, register_editor)
 from backends.changes.firewall import FirewallPort, FirewallRules
 from backends.changes.packages import InstallPackages
 from backends.changes.selinux import SELinuxPort
@@ -13,4 +13,4 @@ from backends.changes.services import Restart, ServiceState
 __all__ = ["ANY_EXIT", "Change", "ChangeError", "CommandChange", "DEFAULT_FILE_MODE",
            "EditFile", "FileAttributes", "FirewallPort", "FirewallRules", "InstallPackages",
            "MoveFile", "RemoveFile", "Restart", "RunCommand", "SELinuxPort", "ServiceState",
-           "WriteFile", "register_editor"]
+           "WriteFile", "WriteFiles", "register_editor"]

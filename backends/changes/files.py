@@ -234,6 +234,58 @@ class EditFile(WriteFile):
         super().apply(host)
 
 
+@dataclasses.dataclass
+class WriteFiles(Change):
+    """Write and remove a set of small files as one change (records the caller keeps, one file
+    each, e.g. the wizard's ledger). Each file is written atomically with `mode`, root-owned; the
+    before-state of each (bytes, mode, owner) goes into the journal first and undo puts every
+    one back, so a crash half-way is undone file by file."""
+    kind: ClassVar[str] = "write-files"
+    writes: Dict[str, str] = dataclasses.field(default_factory=dict)
+    removes: List[str] = dataclasses.field(default_factory=list)
+    mode: int = 0o600
+    description: str = ""
+    group: str = ""
+
+    def _paths(self) -> List[str]:
+        return sorted(self.writes) + sorted(self.removes)
+
+    def describe(self, host=None) -> str:
+        return self.description or f"Write {len(self.writes)} and remove {len(self.removes)} files"
+
+    def preview(self, host) -> str:
+        return "".join(f"write {p}\n" for p in sorted(self.writes)) + \
+            "".join(f"remove {p}\n" for p in sorted(self.removes))
+
+    def capture(self, host, backup_to: Optional[Path] = None) -> dict:
+        befores = {}
+        for index, path in enumerate(self._paths()):
+            target = backup_to.with_name(f"{backup_to.name}.{index}") if backup_to else None
+            befores[path] = _capture_file(host, path, target)
+        return {"files": befores}
+
+    def apply(self, host) -> None:
+        for path in sorted(self.writes):
+            real = host.path(path)
+            real.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(real, self.writes[path].encode("utf-8"), self.mode, 0, 0)
+        for path in sorted(self.removes):
+            real = host.path(path)
+            if real.exists() or real.is_symlink():
+                real.unlink()
+                fsync_dir(real.parent)
+
+    def undo(self, host, before: dict) -> None:
+        for path, was in sorted((before.get("files") or {}).items()):
+            if was.get("exists"):
+                _restore_file(host, path, was)
+                continue
+            real = host.path(path)
+            if real.exists() or real.is_symlink():
+                real.unlink()
+                fsync_dir(real.parent)
+
+
 def _make_private_dirs(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(str(directory), 0o700)

@@ -58,7 +58,7 @@ def generate(os_name: str, variant: str, root: Path) -> Path:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         code = main(["apply", "--answers", str(ANSWERS / ("%s.toml" % variant)),
-                     "--root", str(root), "--yes"])
+                     "--root", str(root), "--yes", "--force"])
     if code != 0:
         raise AssertionError("auditd-wizard apply for %s %s failed (exit %d):\n%s"
                              % (os_name, variant, code, out.getvalue()))

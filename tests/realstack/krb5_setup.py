@@ -61,7 +61,7 @@ def wizard_set(os_name: str, answers: str, root: Path) -> Path:
     answers_file.write_text(answers)
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = main(["apply", "--answers", str(answers_file), "--root", str(root), "--yes"])
+        code = main(["apply", "--answers", str(answers_file), "--root", str(root), "--yes", "--force"])
     if code != 0:
         raise AssertionError("auditd-wizard apply failed (exit %d):\n%s" % (code, out.getvalue()))
     return root / "etc" / "audit"

@@ -96,7 +96,8 @@ def _lines(value: Any, indent: int) -> List[str]:
                 out.append(f"{pad}- >-")
                 out.extend(_folded(item, pad + "  "))
             else:
-                out.append(_with_note(f"{pad}- {scalar(item)}", item))
+                text = "[]" if item == [] else "{}" if item == {} else scalar(item)
+                out.append(_with_note(f"{pad}- {text}", item))
         return out
     return [pad + scalar(value)]
 

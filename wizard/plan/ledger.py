@@ -15,7 +15,7 @@ import hashlib
 import json
 from typing import Dict, List, Optional, Tuple
 
-from backends.changes import Change, RemoveFile, WriteFile
+from backends.changes import Change, WriteFiles
 from wizard.conf import KeyValueFile
 
 LEDGER_DIR = "/var/lib/auditd-wizard/ledger"
@@ -78,18 +78,22 @@ def read_ledger(host) -> Ledger:
 
 
 def ledger_changes(old: Ledger, new: Ledger) -> List[Change]:
-    """Write the entries that are new or different, remove those no longer owned."""
-    changes: List[Change] = []
+    """One change that writes the entries that are new or different and removes those no
+    longer owned (nothing when the ledger stays as it is)."""
+    writes, removes = {}, []
     for artifact in sorted(set(old) | set(new)):
         if old.get(artifact) == new.get(artifact):
             continue
-        path = entry_path(artifact)
         if artifact in new:
-            changes.append(WriteFile(path, entry_text(new[artifact]), mode=0o600,
-                                     group=str(new[artifact]["step"])))
+            writes[entry_path(artifact)] = entry_text(new[artifact])
         else:
-            changes.append(RemoveFile(path, group=str(old[artifact].get("step", ""))))
-    return changes
+            removes.append(entry_path(artifact))
+    if not writes and not removes:
+        return []
+    parts = ["%d recorded" % len(writes)] if writes else []
+    parts += ["%d no longer the wizard's" % len(removes)] if removes else []
+    return [WriteFiles(writes=writes, removes=removes, mode=0o600, group="1",
+                       description="Update the wizard's ledger of what it set (%s)" % ", ".join(parts))]
 
 
 # ---------------------------------------------------------------- keys of audit files

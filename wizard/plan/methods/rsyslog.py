@@ -141,6 +141,9 @@ def restart(ctx) -> List[Change]:
     if not changed or not (stays and ctx.state.active.get("rsyslog") and ctx.state.is_installed("rsyslog")):
         return []
     step = str(max(max(ctx.drafts.steps_of(d)) for d in changed))
+    if all(d.text is None for d in changed):
+        why = "stops using the removed drop-in"
+    else:
+        why = "reads the %s drop-in" % ("new" if all(d.original is None for d in changed) else "changed")
     return [Restart(start=["systemctl", "restart", "rsyslog"], group=step,
-                    description="Restart rsyslog so it reads the %s drop-in"
-                    % ("new" if any(d.text is not None for d in changed) else "changed"))]
+                    description="Restart rsyslog so it " + why)]
