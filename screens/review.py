@@ -18,6 +18,7 @@ from wizard.plan.errors import PlanError
 from screens.export import ExportScreen
 from screens.findings_view import progress_text
 from screens.keybar import KeyBar
+from screens.ask import Ask
 from screens.confirm_apply import ConfirmApplyScreen
 from screens.trial_box import TrialChoice
 from screens.widgets import AsciiProgress, LineLog, Plain, render_preview
@@ -56,6 +57,25 @@ def plan_text(session, colour: bool):
     return plan, out
 
 
+def preflight_text(session, colour: bool):
+    """(the blockers' texts, the preflight's blockers and warnings as Text): what is known
+    before applying (Session.preflight); the notes stay with their steps."""
+    try:
+        findings = session.preflight()
+    except Exception:     # plan_text already says why there is no plan
+        return [], Text()
+    shown = [f for f in findings if f.level in ("blocker", "warning")]
+    out = Text()
+    if shown:
+        out.append("== Before applying\n", style="bold" if colour else "")
+    for f in shown:
+        label = "BLOCKER" if f.level == "blocker" else "Warning"
+        out.append(f"{label} (step {f.step}): ", style=("bold red" if f.level == "blocker" else "bold")
+                   if colour else "")
+        out.append(f.text + "\n")
+    return [f.text.splitlines()[0] for f in findings if f.level == "blocker"], out
+
+
 def fixes_text(session, findings, colour: bool):
     """The doctor's chosen fixes as diffs and commands; or the reason there are none."""
     try:
@@ -84,9 +104,13 @@ class ReviewScreen(Screen):
         self.colour = colour
         self.console = console
         self.fixes = fixes
+        self.blockers = []
         if fixes is None:
             self.plan, self._text = plan_text(session, colour)
             self.count = len(self.plan.changes) if self.plan is not None else 0
+            if self.count:
+                self.blockers, before = preflight_text(session, colour)
+                self._text.append_text(before)
         else:
             self.plan = None
             items, self._text = fixes_text(session, fixes, colour)
@@ -178,10 +202,19 @@ class ReviewScreen(Screen):
         host = self.session.facts.hostname + (" (sandbox)" if self.session.is_sandbox else "")
 
         def answered(yes: Optional[bool]) -> None:
-            if yes and self.state == "review":
+            if not yes or self.state != "review":
+                return
+            if not self.blockers:
                 self._start_apply(seconds)
+                return
+            # the command line refuses these unless --force; here a second question is the force
+            self.app.push_screen(
+                Ask("Apply anyway?", "Applying now would fail or leave forwarding broken:\n"
+                    + "\n".join(f"  - {b}" for b in self.blockers)
+                    + "\n\ny = apply anyway, n = cancel", id="confirm-blocked"),
+                lambda again: self._start_apply(seconds) if again and self.state == "review" else None)
 
-        self.app.push_screen(ConfirmApplyScreen(self.count, host, seconds), answered)
+        self.app.push_screen(ConfirmApplyScreen(self.count, host, seconds, self.blockers), answered)
 
     def _start_apply(self, seconds: Optional[int]) -> None:
         self.state = "applying"

@@ -1,0 +1,46 @@
+"""Review shows the preflight (issue #10 item 4) and, before it applies what the command line
+would refuse without --force, asks a second time naming the blockers (only y applies)."""
+from screens.app import make_app
+from wizard.session import Session
+from tests.tui.helpers import drive, new_root, next_step, screen_text
+
+KERBEROS_SENDER = ('role = "sender"\n[remote]\nserver = "logs.example.com"\n'
+                   '[security]\nencryption = "kerberos"\n')
+
+
+def test_review_names_the_blockers_and_applies_only_after_the_second_yes(tmp_path):
+    root = new_root(tmp_path)
+    answers = tmp_path / "answers.toml"
+    answers.write_text(KERBEROS_SENDER)
+    app = make_app(Session.open(str(root), str(answers)))
+    seen = {}
+
+    async def scenario(pilot):
+        await pilot.pause()
+        await next_step(pilot, 10)                   # welcome, steps 1-9 -> Review
+        review = pilot.app.screen
+        seen["text"] = review._text.plain
+        await pilot.press("f10", "y")                # "Apply N changes?" -> y
+        await pilot.pause()
+        seen["second"] = (pilot.app.screen.id, screen_text(app))
+        await pilot.press("n")                       # the second question: no
+        await pilot.pause()
+        seen["after_no"] = (pilot.app.screen.id, review.state, list(app.session.history()))
+        await pilot.press("f10", "y")
+        await pilot.pause()
+        await pilot.press("y")                       # both questions answered y
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        seen["after_yes"] = review.state
+
+    drive(app, scenario)
+    assert "== Before applying" in seen["text"]
+    assert "BLOCKER (step 8): No default_realm in /etc/krb5.conf" in seen["text"]
+    assert "BLOCKER (step 8): /etc/audit/audisp-remote.key does not exist" in seen["text"]
+    screen_id, question = seen["second"]
+    assert screen_id == "confirm-blocked"
+    assert "Apply anyway?" in question and "No default_realm" in question
+    assert seen["after_no"] == ("review", "review", [])     # nothing applied after n
+    assert seen["after_yes"] == "done"
+    assert "transport = KRB5" in (root / "etc/audit/audisp-remote.conf").read_text()
