@@ -50,8 +50,9 @@ def findings(root: Path, answers: str):
 def test_kerberos_without_keytab_or_realm_refuses_with_exit_2_and_force_applies(bare, capsys):
     code, out, err = run(bare, capsys, "apply", KERBEROS_SENDER)
     assert code == 2 and out == ""
-    assert "not applied: No default_realm in /etc/krb5.conf" in err
-    assert "not applied: /etc/audit/audisp-remote.key does not exist" in err
+    assert "not applied (step 8): No default_realm in /etc/krb5.conf" in err
+    assert "not applied (step 8): /etc/audit/audisp-remote.key does not exist" in err
+    assert "auditd-wizard:     kadmin -q 'ktadd -k /etc/audit/audisp-remote.key" in err  # how to fix it
     assert "--force" in err
     assert not (bare / "var/lib/auditd-wizard/transactions").exists()      # nothing was changed
     code, out, err = run(bare, capsys, "apply", KERBEROS_SENDER, "--force")
@@ -63,7 +64,7 @@ def test_tls_without_certificates_refuses_with_exit_2_and_force_applies(bare, ca
     code, _out, err = run(bare, capsys, "apply", TLS_SENDER)
     assert code == 2
     for path in ("/etc/pki/rsyslog/ca.pem", "/etc/pki/rsyslog/cert.pem", "/etc/pki/rsyslog/key.pem"):
-        assert f"not applied: {path} does not exist yet" in err
+        assert f"not applied (step 8): {path} does not exist yet" in err
     code, _out, _err = run(bare, capsys, "apply", TLS_SENDER, "--force")
     assert code == 0 and (bare / "etc/rsyslog.d/auditd-wizard-forward.conf").exists()
 

@@ -12,6 +12,12 @@ from wizard.doctor.render import as_text
 from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UserError
 
 
+def _blocker_lines(finding) -> list:
+    """A blocker whole: its first line, then what it says to run, indented."""
+    head, *rest = finding.text.splitlines() or [""]
+    return [f"not applied (step {finding.step}): {head}"] + ["    " + line.strip() for line in rest]
+
+
 def apply(args) -> int:
     root = resolve_root(args.root)
     session = open_session(root, args.answers)
@@ -22,7 +28,7 @@ def apply(args) -> int:
     findings = session.preflight()
     blockers = [f for f in findings if f.level == "blocker"]
     if blockers and not args.force:
-        raise UserError(["not applied: %s (step %d)" % (f.text.splitlines()[0], f.step) for f in blockers]
+        raise UserError([line for f in blockers for line in _blocker_lines(f)]
                         + ["fix these first, or apply anyway with --force"], EXIT_USAGE)
     for f in blockers:
         print("auditd-wizard: applying despite (--force): %s" % f.text.splitlines()[0], file=sys.stderr)
