@@ -97,9 +97,11 @@ def test_sender_then_receiver_turns_audisp_remote_off(root):
     assert "remote_server = " in text(root, "/etc/audit/audisp-remote.conf")   # the stock empty value
 
 
-def test_rsyslog_receiver_then_sender_stops_listening(root):
+def test_rsyslog_receiver_then_sender_stops_listening(root, capsys):
     assert apply(root, 'role = "receiver"\nmethod = "rsyslog"\n') == 0
     assert (root / COLLECT.lstrip("/")).exists()
+    assert ("Restart rsyslog so it reads the new drop-in and stops using the removed one"
+            in plan_out(root, RSYSLOG_SENDER, capsys))
     assert apply(root, RSYSLOG_SENDER) == 0
     assert not (root / COLLECT.lstrip("/")).exists()
     zone = state(root)["firewall"]

@@ -141,9 +141,11 @@ def restart(ctx) -> List[Change]:
     if not changed or not (stays and ctx.state.active.get("rsyslog") and ctx.state.is_installed("rsyslog")):
         return []
     step = str(max(max(ctx.drafts.steps_of(d)) for d in changed))
-    if all(d.text is None for d in changed):
-        why = "stops using the removed drop-in"
-    else:
-        why = "reads the %s drop-in" % ("new" if all(d.original is None for d in changed) else "changed")
+    kept = [d for d in changed if d.text is not None]
+    why = []
+    if kept:
+        why.append("reads the %s drop-in" % ("new" if all(d.original is None for d in kept) else "changed"))
+    if len(kept) < len(changed):
+        why.append("stops using the removed " + ("one" if kept else "drop-in"))
     return [Restart(start=["systemctl", "restart", "rsyslog"], group=step,
-                    description="Restart rsyslog so it " + why)]
+                    description="Restart rsyslog so it " + " and ".join(why))]
