@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import Callable, Optional
+from pathlib import Path, PurePath
+from typing import Callable, List, Optional, Union
 
 from textual import work
 from textual.app import App
@@ -69,7 +69,9 @@ class WizardApp(App):
 
     def __init__(self, session=None, start_at: Optional[int] = None, console: bool = False,
                  open_session: Optional[Callable[[], object]] = None):
-        css = [HERE / "app.tcss"] + ([HERE / "console.tcss"] if console else [])
+        css: List[Union[str, PurePath]] = [HERE / "app.tcss"]
+        if console:
+            css.append(HERE / "console.tcss")
         super().__init__(css_path=css, ansi_color=True if console else None,
                          driver_class=_driver_class())
         self.session = session
@@ -82,7 +84,7 @@ class WizardApp(App):
         if console:
             self.animation_level = "none"
         self.applied = False
-        self.frame = None
+        self.frame: Optional[StepFrame] = None
         self._open_session = open_session
         self._opened_answers = session.answers if session is not None else None
         # A UserError (or any error) while opening: run_app raises it after the terminal is
@@ -98,8 +100,14 @@ class WizardApp(App):
             return self._make_frame()
         return Screen(id="base")
 
-    def _make_frame(self):
+    def _make_frame(self) -> StepFrame:
         self.frame = StepFrame(self.session, self.colour, start=self.start_at or FIRST)
+        return self.frame
+
+    def _steps(self) -> StepFrame:
+        """The frame, for what runs only on screens that exist once it is built."""
+        if self.frame is None:
+            raise RuntimeError("the frame of steps is not built yet")
         return self.frame
 
     def on_mount(self) -> None:
@@ -114,12 +122,15 @@ class WizardApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open")
     def _open_session_worker(self) -> None:
+        if self._open_session is None:
+            raise RuntimeError("run_app opens the session; make_app was given one")
         try:
             session = self._open_session()
         except Exception as error:   # shown by run_app once the terminal is restored
             self.call_from_thread(self._open_failed, error)
             return
-        self.call_from_thread(self._session_ready, session)
+        # mypy cannot solve call_from_thread's `T | Awaitable[T]` for a coroutine function.
+        self.call_from_thread(self._session_ready, session)  # type: ignore[arg-type]
 
     def _open_failed(self, error: BaseException) -> None:
         self.open_error = error
@@ -146,8 +157,9 @@ class WizardApp(App):
             self.screen.dismiss(True)
 
     async def _welcome_done(self, go_on: Optional[bool]) -> None:
-        self.frame.sync_all()
-        await self.frame.show_step(self.frame.current)
+        frame = self._steps()
+        frame.sync_all()
+        await frame.show_step(frame.current)
 
     def _sync_frame(self) -> None:
         if self.frame is not None:
@@ -164,7 +176,8 @@ class WizardApp(App):
 
     def _applying(self) -> bool:
         # A trial waiting for Keep holds the screen too: leaving it would lose the Keep key.
-        return self._screen_kind() == "review" and self.screen.state in ("applying", "trial")
+        screen = self.screen
+        return isinstance(screen, ReviewScreen) and screen.state in ("applying", "trial")
 
     def check_action(self, action: str, parameters) -> Optional[bool]:
         kind = self._screen_kind()
@@ -192,7 +205,8 @@ class WizardApp(App):
             return
         if kind != "frame":
             return
-        pane = self.frame.pane(self.frame.current)
+        frame = self._steps()
+        pane = frame.pane(frame.current)
         invalid = pane.invalid_fields()
         if invalid:
             spec, message = invalid[0]
@@ -203,31 +217,32 @@ class WizardApp(App):
             if control is not None:      # straight to the field to fix, no Tab hunt
                 control.focus()
             return
-        following = self.frame.neighbour(self.frame.current, +1)
+        following = frame.neighbour(frame.current, +1)
         if following is None:
             self.open_review()
         else:
-            await self.frame.show_step(following)
+            await frame.show_step(following)
 
     async def action_back(self) -> None:
         kind = self._screen_kind()
         if kind == "frame":
-            previous = self.frame.neighbour(self.frame.current, -1)
+            frame = self._steps()
+            previous = frame.neighbour(frame.current, -1)
             if previous is None:
                 self._push_welcome()
             else:
-                await self.frame.show_step(previous)
+                await frame.show_step(previous)
         elif kind in ("review", "history") and not self._applying():
             self.pop_screen()
             self._sync_frame()
 
     async def on_step_chosen(self, message) -> None:
-        await self.frame.show_step(message.number)
+        await self._steps().show_step(message.number)
 
     def action_steps(self) -> None:
         """F6: into the side list (Up/Down, Enter jumps to that step); F6 again: back."""
         if self._screen_kind() == "frame":
-            self.frame.toggle_step_list()
+            self._steps().toggle_step_list()
 
     def open_review(self) -> None:
         self.push_screen(ReviewScreen(self.session, self.colour, self.console_mode))
@@ -246,7 +261,7 @@ class WizardApp(App):
 
     def action_request_quit(self) -> None:
         if self._applying():
-            if self.screen.state == "trial":
+            if isinstance(self.screen, ReviewScreen) and self.screen.state == "trial":
                 self.notify("A trial is waiting: press k to keep it, or wait and it is undone.",
                             severity="warning")
             else:

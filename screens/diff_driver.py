@@ -130,10 +130,10 @@ class CellDiff:
         cursor, style = self.cursor, None
         for pos in changed:
             if cursor != pos:
-                gap = pos[1] - cursor[1] if cursor and cursor[0] == pos[0] else -1
-                if 0 < gap < CURSOR_MOVE_COST and all(
-                        self.cells.get((pos[0], c)) for c in range(cursor[1], pos[1])):
-                    for c in range(cursor[1], pos[1]):   # resend a few cells: cheaper than a move
+                start = cursor[1] if cursor is not None and cursor[0] == pos[0] else pos[1]
+                if 0 < pos[1] - start < CURSOR_MOVE_COST and all(
+                        self.cells.get((pos[0], c)) for c in range(start, pos[1])):
+                    for c in range(start, pos[1]):   # resend a few cells: cheaper than a move
                         style = self._put(out, self.cells[(pos[0], c)], style)
                 else:
                     out.append(_move(pos))

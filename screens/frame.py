@@ -173,4 +173,5 @@ class StepFrame(Screen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(StepChosen(int(event.option.id[1:])))
+        if event.option.id is not None:     # every option is "s<step number>"
+            self.post_message(StepChosen(int(event.option.id[1:])))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,6 +14,7 @@ from textual.widgets.option_list import Option
 from screens.keybar import KeyBar
 from screens.ask import rollback_question
 from screens.export import ExportScreen
+from screens.shell import shell
 from screens.widgets import render_preview
 from screens.widgets import Plain
 
@@ -75,7 +77,8 @@ class HistoryScreen(Screen):
         return self.rows[index] if index is not None else None
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show(event.option.id)
+        if event.option.id is not None:     # every row's id is its transaction's
+            self._show(event.option.id)
         self.refresh_bindings()
 
     def _show(self, tx_id: str) -> None:
@@ -83,7 +86,7 @@ class HistoryScreen(Screen):
             items = self.session.transaction_preview(tx_id)
             text = render_preview(items, self.colour)
         except Exception as error:
-            text = f"Cannot read transaction {tx_id}: {error}"
+            text = Text(f"Cannot read transaction {tx_id}: {error}")   # as written, no markup
         self.query_one("#tx-diff", Static).update(text)
 
     def check_action(self, action: str, parameters) -> Optional[bool]:
@@ -116,9 +119,9 @@ class HistoryScreen(Screen):
         if tx is None:
             return
 
-        def answered(yes: bool) -> None:
+        def answered(yes: Optional[bool]) -> None:
             if yes:
-                self.app.rollback_transaction(tx.id, then=lambda ok: self._reload())
+                shell(self.app).rollback_transaction(tx.id, then=lambda ok: self._reload())
 
         self.app.push_screen(rollback_question(tx.id, tx.n_changes), answered)
 

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.shell import shell
 from screens.findings_view import finding_detail, finding_prompt, progress_text, summary_line
 from screens.step_base import StepPane
 from screens.widgets import Plain
@@ -143,7 +144,7 @@ class TroubleshootPane(StepPane):
         if not chosen:
             self.notify("Select a fix first (Space on a finding with [ ]).", severity="warning")
             return
-        self.app.open_fix_review(chosen)
+        shell(self.app).open_fix_review(chosen)
 
     def sync(self) -> None:
         """After an apply or a rollback the host changed: the findings are old, check again."""

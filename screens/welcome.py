@@ -16,6 +16,7 @@ from textual.widgets import Label, Static
 from screens.keybar import KeyBar
 from screens.ask import rollback_question
 from screens.forms import in_words
+from screens.shell import shell
 from screens.widgets import AsciiSelect, framed
 from screens.widgets import Plain
 
@@ -133,8 +134,9 @@ class WelcomeScreen(Screen[bool]):
             self.query_one("#role").focus()
 
     def on_select_changed(self, event: AsciiSelect.Changed) -> None:
-        field = event.select.id
-        value = event.value
+        field, value = event.select.id, event.value
+        if field not in ("role", "method") or not isinstance(value, str):
+            return           # Welcome's two choices have no blank
         if value == getattr(self.session.answers, field):
             return           # the value shown when the choices were mounted, not a choice
         message = self.session.set_field(field, value)
@@ -152,10 +154,12 @@ class WelcomeScreen(Screen[bool]):
     def action_rollback_interrupted(self) -> None:
         """Ask first, as History does: it changes this host."""
         tx = self._interrupted
+        if tx is None:
+            return
 
         def answered(yes: Optional[bool]) -> None:
             if yes:
-                self.app.rollback_transaction(tx.id, then=self._after_rollback)
+                shell(self.app).rollback_transaction(tx.id, then=self._after_rollback)
 
         self.app.push_screen(rollback_question(tx.id, tx.n_changes), answered)
 

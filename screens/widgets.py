@@ -47,7 +47,7 @@ class AsciiSelect(Select):
 
     def on_mount(self) -> None:
         for widget, glyph in ((".down-arrow", "v"), (".up-arrow", "^")):
-            for arrow in self.query(widget):
+            for arrow in self.query(widget).results(Static):
                 arrow.update(glyph)
 
 
