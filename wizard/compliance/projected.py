@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Set, Tuple
+
+if TYPE_CHECKING:
+    from backends.host import Host
 
 # Change kinds that leave a file with new content, and those that take a file away.
 _WRITES = ("write-file", "edit-file")   # edit-file: the planned edits of a file a package brings
@@ -14,7 +17,7 @@ _REMOVALS = ("move-file", "remove-file")
 
 @dataclass
 class ProjectedHost:
-    host: object                                                   # backends.host.Host
+    host: Host
     packages: Set[str] = field(default_factory=set)
     services: Dict[str, Tuple[bool, bool]] = field(default_factory=dict)   # unit -> (enabled, active)
     overlay: Dict[str, Optional[str]] = field(default_factory=dict)        # path -> text, None = gone

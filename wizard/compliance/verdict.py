@@ -4,7 +4,11 @@ is at odds with the software, the checker's verdict is stated next to the review
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import TYPE_CHECKING, Dict, Optional
+
+if TYPE_CHECKING:   # annotations only: nothing of these is needed at run time
+    from wizard.compliance.projected import ProjectedHost
+    from wizard.model import Answers
 
 MET, NOT_MET, NOT_APPLICABLE, MANUAL = "met", "not met", "not applicable", "manual review"
 STATES = (MET, NOT_MET, NOT_APPLICABLE, MANUAL)
@@ -40,7 +44,7 @@ def manual(why: str, scanner: str) -> Verdict:
 class Subject:
     """What a check looks at: the host as the plan leaves it, the answers (for the names a
     site sets in its tailoring and for the explanations), the EL major release."""
-    host: object                 # compliance.projected.ProjectedHost
-    answers: object              # wizard.model.Answers
+    host: ProjectedHost
+    answers: Answers
     major: int
     site_values: Dict[str, str]  # XCCDF value id -> this site's value (see view.site_values)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
 from backends.runner import CommandError, CommandResult, display_argv
 from wizard.conf import KeyValueFile
+
+if TYPE_CHECKING:
+    from backends.host import Host
+    from wizard.facts import HostFacts
 
 Connector = Callable[[str, int, float], Tuple[bool, str]]
 
@@ -29,7 +33,7 @@ def resolve(name: str) -> Tuple[bool, str]:
         infos = socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
         return False, f"{name} does not resolve: {getattr(error, 'strerror', None) or error}"
-    addresses = sorted({info[4][0] for info in infos})
+    addresses = sorted({str(info[4][0]) for info in infos})
     return True, f"{name} -> {', '.join(addresses)}"
 
 
@@ -59,8 +63,8 @@ class Ran:
 
 @dataclass
 class CheckContext:
-    host: object
-    facts: object
+    host: Host
+    facts: HostFacts
     role: Optional[str] = None          # "sender" | "receiver" | None (not configured yet)
     method: str = "audisp-remote"
     connect: Optional[Connector] = None  # None: no network here (the sandbox)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple, Union
 
 if TYPE_CHECKING:  # only a type here: rendering findings must not load the change kinds
     from backends.changes import Change
@@ -32,7 +32,7 @@ class Finding:
     status: str                # ok | warning | problem | skipped
     explanation: str           # plain words: what it means and what to do
     evidence: List[str] = field(default_factory=list)   # "$ argv" lines, what was seen
-    fixes: List[Fix] = field(default_factory=list)
+    fixes: Sequence[Fix] = field(default_factory=list)   # read only: a list of any Fix kind
     fix_summary: str = ""      # one line: what the fix does
     guide_row: Optional[int] = None   # the row of seed-errors.md this catches
 
