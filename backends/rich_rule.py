@@ -39,7 +39,9 @@ def _tokens(text: str) -> List[str]:
 
 class _Part:
     def __init__(self, name: str):
-        self.name, self.attrs, self.invert, self.limit = name, {}, False, None
+        self.name, self.invert = name, False
+        self.attrs: Dict[str, str] = {}
+        self.limit: Optional[str] = None
 
     def __str__(self) -> str:
         words = [self.name + (" NOT" if self.invert else "")]
@@ -61,7 +63,7 @@ def canonical_rich_rule(text: str) -> str:
     for token in tokens[1:]:
         name, eq, value = token.partition("=")
         if eq:
-            if in_limit and name == "value":
+            if in_limit and current is not None and name == "value":
                 current.limit, in_limit = value, False
             elif current is not None and name in _ELEMENTS[current.name]:
                 current.attrs[name] = value

@@ -3,12 +3,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple
-
-try:  # Protocol is in typing from 3.8; kept in one place for the type checkers
-    from typing import Protocol
-except ImportError:  # pragma: no cover
-    from typing_extensions import Protocol  # type: ignore
+from typing import Optional, Protocol, Sequence, Tuple
 
 
 @dataclass(frozen=True)

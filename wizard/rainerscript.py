@@ -130,8 +130,7 @@ class _Reader:
         return None
 
     def run(self) -> Parsed:
-        while self.peek() is not None:
-            tok = self.peek()
+        while (tok := self.peek()) is not None:
             nxt = self.peek(1)
             if tok.kind == "word" and tok.text.lower() == "if":
                 self.read_condition()
@@ -156,9 +155,8 @@ class _Reader:
     def read_condition(self) -> None:
         self.pos += 1
         words = []
-        while self.peek() is not None and not (self.peek().kind == "word"
-                                               and self.peek().text.lower() == "then"):
-            tok = self.peek()
+        while (tok := self.peek()) is not None and not (tok.kind == "word"
+                                                        and tok.text.lower() == "then"):
             words.append('"%s"' % tok.text if tok.kind == "str" else tok.text)
             self.pos += 1
         self.pos += 1
@@ -167,9 +165,9 @@ class _Reader:
     def read_object(self, name_tok: _Token) -> None:
         self.pos += 2
         params: Dict[str, Value] = {}
-        while self.peek() is not None and self.peek().kind != ")":
-            key = self.peek()
-            if key.kind != "word" or self.peek(1) is None or self.peek(1).kind != "=":
+        while (key := self.peek()) is not None and key.kind != ")":
+            after = self.peek(1)
+            if key.kind != "word" or after is None or after.kind != "=":
                 self.parsed.problems.append("line %d: unexpected %r in %s()"
                                             % (key.line, key.text, name_tok.text))
                 self.pos += 1
@@ -190,9 +188,9 @@ class _Reader:
         if tok.kind == "[":
             self.pos += 1
             items: List[str] = []
-            while self.peek() is not None and self.peek().kind != "]":
-                if self.peek().kind in ("str", "word"):
-                    items.append(self.peek().text)
+            while (item := self.peek()) is not None and item.kind != "]":
+                if item.kind in ("str", "word"):
+                    items.append(item.text)
                 self.pos += 1
             self.pos += 1
             return items

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 AUDITD_CONF = "etc/audit/auditd.conf"
 PLUGIN_DIR = "etc/audit/plugins.d"
@@ -141,7 +141,7 @@ def _remote_port(root: Path) -> int:
 def load(root: Path, state: dict) -> dict:
     """Take the snapshot of a fresh start of auditd (call on start/restart)."""
     # The denials ausearch calls "recent" are those of this start: older ones aged out.
-    loaded = {"processes": [], "listen_port": None, "journal": [], "avc": []}
+    loaded: Dict[str, Any] = {"processes": [], "listen_port": None, "journal": [], "avc": []}
     try:
         _start(root, state, loaded)
     finally:
