@@ -7,7 +7,7 @@ from tests.security_helpers import OSES, open_session
 from wizard.session import Session
 from wizard.compliance.content import load_content
 from wizard.compliance.textfile import pcre, state_matches, subexpressions
-from wizard.compliance.view import MANUAL, MET, NOT_APPLICABLE, NOT_MET
+from wizard.compliance.verdict import MANUAL, MET, NOT_APPLICABLE, NOT_MET
 
 RSYSLOG_TLS_SENDER = ('role = "sender"\nmethod = "rsyslog"\n[remote]\nserver = "logs.example.com"\n'
                       '[security]\nencryption = "tls"\n')
