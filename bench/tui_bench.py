@@ -110,6 +110,13 @@ class PtyProcess:
     def send(self, data: bytes) -> None:
         os.write(self.fd, data)
 
+    def cpu_now(self) -> float:
+        """CPU seconds (user + system) the child has used so far, from /proc: unlike the
+        wall clock, what the machine's load does not inflate."""
+        with open(f"/proc/{self.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def finish(self, keys: List[bytes]) -> Tuple[int, float]:
         """Send the quit keys, reap the child; returns its max RSS in KiB and the CPU seconds
         it used in all (user + system: what the machine's load does not inflate)."""
@@ -130,14 +137,16 @@ class PtyProcess:
 
 
 def run_bare(term: str) -> Tuple[float, int, float]:
-    """(seconds until a letter typed as soon as the input shows is echoed, max RSS KiB, CPU s)"""
+    """(seconds until a letter typed as soon as the input shows is echoed, max RSS KiB, CPU
+    seconds used by then)"""
     proc = PtyProcess([sys.executable, "-c", BARE_APP], term)
     if proc.wait_until(lambda text: "bench-ready" in text) is None:
         raise SystemExit("the bare app never drew its input")
     proc.send(b"Z")
     ready = proc.wait_until(lambda text: "bench-ready" not in text and "Z" in text)
+    cpu = proc.cpu_now()
     proc.read_for(0.3)
-    return (ready or float("nan"), *proc.finish([b"\x11"]))
+    return ready or float("nan"), proc.finish([b"\x11"])[0], cpu
 
 
 def wizard_argv(root: str, *extra: str) -> List[str]:
@@ -145,16 +154,19 @@ def wizard_argv(root: str, *extra: str) -> List[str]:
 
 
 def run_wizard(root: str, term: str) -> Tuple[float, float, int, float]:
-    """(splash seconds, interactive Welcome seconds, max RSS KiB, CPU s): interactive is the
-    host's facts on the screen and F1, pressed at that moment, answered with the Help box."""
+    """(splash seconds, interactive Welcome seconds, max RSS KiB, CPU seconds used by then):
+    interactive is the host's facts on the screen and F1, pressed at that moment, answered
+    with the Help box."""
     proc = PtyProcess(wizard_argv(root), term)
     splash = proc.wait_until(lambda text: "forward Linux audit records" in text)
     if proc.wait_until(lambda text: "Host: " in text and "firewalld:" in text) is None:
         raise SystemExit("Welcome never showed the host's facts")
     proc.send(F1)
     ready = proc.wait_until(lambda text: "Help: Welcome" in text)
+    cpu = proc.cpu_now()
     proc.read_for(0.3)
-    return (splash or float("nan"), ready or float("nan"), *proc.finish([b"\x1b", F9, b"y"]))
+    return (splash or float("nan"), ready or float("nan"),
+            proc.finish([b"\x1b", F9, b"y"])[0], cpu)
 
 
 def _where(text: str) -> Optional[str]:
@@ -242,7 +254,7 @@ def main() -> int:
         ("interactive Welcome", f"{wt * 1000:.0f} ms", f"bare {bt * 1000:.0f} ms",
          f"{wt / bt:.2f}x", "<= 1.50x", wt / bt <= 1.5),
         ("  splash (first frame)", f"{st * 1000:.0f} ms", "", f"{st / bt:.2f}x", "", True),
-        ("  CPU, start to quit", f"{wc * 1000:.0f} ms", f"bare {bc * 1000:.0f} ms",
+        ("  CPU to interactive", f"{wc * 1000:.0f} ms", f"bare {bc * 1000:.0f} ms",
          f"{wc / bc:.2f}x", "", True),
         ("peak memory (max RSS)", f"{wm / 1024:.1f} MiB", f"bare {bm / 1024:.1f} MiB",
          f"{wm / bm:.2f}x", "<= 1.40x", wm / bm <= 1.4),
