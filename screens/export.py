@@ -25,10 +25,12 @@ from screens.widgets import FieldInput, Plain, framed
 
 
 def default_place(session, name: str) -> Path:
-    """Next to a sandbox root (the demo leaves nothing elsewhere); on a real host in
+    """Next to a sandbox root, named after it (the demo leaves nothing elsewhere, and the
+    demo's root is in /tmp, where a plain /tmp/ansible may be anyone's); on a real host in
     ~/auditd-wizard/ (never the current directory: it may be a project of yours)."""
     if session.is_sandbox:
-        return Path(session.root).parent / name
+        sandbox = Path(session.root)
+        return sandbox.parent / f"{sandbox.name}-{name}"
     return Path.home() / "auditd-wizard" / name
 
 

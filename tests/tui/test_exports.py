@@ -67,6 +67,8 @@ def test_ansible_export_refuses_an_empty_directory_and_asks_before_replacing(tmp
 
     drive(app, scenario)
     assert seen["default"] and os.path.dirname(seen["default"]) != str(work)
+    root_dir = str(app.session.root)
+    assert seen["default"] == root_dir + "-ansible", "next to the sandbox, named after it"
     assert "Directory: type the directory" in seen["empty"]
     assert (work / "README.md").read_text() == "my project\n"
     assert sorted(p.name for p in work.iterdir()) == ["README.md"], "nothing in the current directory"
