@@ -29,6 +29,9 @@ class FieldSpec:
     # Shown only when it can change something for these answers on this host (None = always):
     # a field that does nothing is not on the screen.
     visible: Optional[Callable[[Any], bool]] = None   # called with the Session
+    # The choices offered for these answers (None = every value the model allows): a choice
+    # that can only be refused (Kerberos with rsyslog) is not offered.
+    options: Optional[Callable[[Any], Tuple[str, ...]]] = None
 
 
 # ---- when a field matters (each takes the Session) ------------------------------------------
@@ -163,11 +166,12 @@ class FieldRow(Vertical):
     FieldRow.-invalid .field-error { display: block; }
     """
 
-    def __init__(self, spec: FieldSpec, answers: Answers):
+    def __init__(self, spec: FieldSpec, session):
         super().__init__(id="row-" + _dom_id(spec.dotted)[2:])
         self.spec = spec
         self.kind, self.options = field_kind(spec.dotted)
-        self._initial = current_value(answers, spec.dotted)
+        self._initial = current_value(session.answers, spec.dotted)
+        self.options = self.offered(session)
         self.own_error: Optional[str] = None     # this value, as typed, is refused
         self.cross_error: Optional[str] = None   # valid alone, but another field needs it
 
@@ -192,6 +196,26 @@ class FieldRow(Vertical):
     @property
     def control(self):
         return self.query_one("#" + _dom_id(self.spec.dotted))
+
+    def offered(self, session) -> Tuple[str, ...]:
+        """The choices for these answers; the current value stays among them even when it
+        is not one (an answers file's), so it shows with its message."""
+        if self.kind != "choice" or self.spec.options is None:
+            return self.options
+        wanted = self.spec.options(session)
+        value = current_value(session.answers, self.spec.dotted)
+        return wanted if value in wanted else (*wanted, value)
+
+    def offer(self, session) -> None:
+        """Show the choices these answers allow (the method changed since)."""
+        options = self.offered(session)
+        if options == self.options:
+            return
+        self.options = options
+        control = self.control
+        with control.prevent(AsciiSelect.Changed):
+            control.set_options([(o, o) for o in options])
+        self.show_value(current_value(session.answers, self.spec.dotted))
 
     def typed_value(self) -> Any:
         """The control's value in the form the model takes (lists split, blanks kept as "")."""

@@ -19,6 +19,12 @@ def _krb5(s) -> bool:
     return s.answers.method == "audisp-remote" and s.answers.security.encryption == "kerberos"
 
 
+def _encryptions(s) -> tuple:
+    """Kerberos exists only for audisp-remote; TLS for both (audisp-remote's TLS-PSK where
+    audit is 4.2 or later: the report below says whether this host has it)."""
+    return ("none", "tls") if s.answers.method == "rsyslog" else ("none", "kerberos", "tls")
+
+
 def _kadmin(s) -> bool:
     return _krb5(s) and s.answers.security.run_kadmin
 
@@ -28,7 +34,7 @@ class SecurityPane(StepPane):
     EXPLANATION = ("Encrypts the records on the wire: Kerberos (transport = KRB5) for "
                    "audisp-remote, TLS for rsyslog. TLS for audisp-remote needs audit 4.2+.")
     FIELDS = (
-        FieldSpec("security.encryption", "Encryption"),
+        FieldSpec("security.encryption", "Encryption", options=_encryptions),
         FieldSpec("security.tls_driver", "TLS driver", visible=_tls),
         FieldSpec("security.ca_file", "CA certificate", visible=_tls),
         FieldSpec("security.cert_file", "Host certificate", visible=_tls),

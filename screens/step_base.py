@@ -54,7 +54,7 @@ class StepPane(VerticalScroll):
         yield Plain(self.explanation(), classes="explanation")
         yield Plain("", classes="role-note")
         for spec in self.FIELDS:
-            row = FieldRow(spec, self.session.answers)
+            row = FieldRow(spec, self.session)
             self._rows.append(row)
             yield row
         yield from self.compose_extra()
@@ -103,6 +103,8 @@ class StepPane(VerticalScroll):
         for row in self._rows:
             shown = self._shown(row)
             row.display = shown
+            if shown:
+                row.offer(self.session)
             if shown and row.own_error is None:
                 row.show_value(current_value(answers, row.spec.dotted))
         self.refresh_preview()
@@ -164,6 +166,8 @@ class StepPane(VerticalScroll):
     def _resync_visibility(self) -> None:
         for row in self._rows:
             shown = self._shown(row)
+            if shown:
+                row.offer(self.session)
             if shown and not row.display and row.own_error is None:
                 row.show_value(current_value(self.session.answers, row.spec.dotted))
             row.display = shown
@@ -184,7 +188,9 @@ class StepPane(VerticalScroll):
         try:
             items = self.preview_items()
         except PlanError as error:
-            return Text(f"Not possible with these answers: {in_words(str(error))}",
+            where = FIELD_STEP.get(str(error).split(":", 1)[0])
+            fix = f" (change it on step {where})" if where and where != self.STEP else ""
+            return Text(f"Not possible with these answers{fix}: {in_words(str(error))}",
                         style="bold red" if self.colour else "bold")
         except Exception as error:   # an incomplete form: say so, never a traceback
             return f"Preview not available yet: {error}"

@@ -9,7 +9,7 @@ import json
 import os
 import signal
 
-from tests.tui.helpers import (drive, focus_on, new_root, open_app, screen_text, to_step,
+from tests.tui.helpers import (choose, drive, focus_on, new_root, open_app, screen_text, to_step,
                                type_into)
 from wizard.session import Session
 
@@ -214,3 +214,34 @@ def test_every_key_stays_in_the_footer_at_60_columns(tmp_path):
     assert all(key in seen["line"] for key in seen["keys"]), seen["line"]
     assert all(len(line) <= 60 for line in lines) and lines[-1].rstrip().endswith("F9 Quit")
     assert "Apply" in lines[0], "labels stay, shortened or on a second line"
+
+
+def test_step8_offers_the_encryptions_of_the_method_chosen_on_welcome(tmp_path):
+    """Kerberos exists only for audisp-remote: with rsyslog it is not in the list (it could
+    only be refused); switching the method on Welcome changes the list."""
+    app = open_app(new_root(tmp_path))
+    app.session.set_field("remote.server", "logs.example.com")
+    seen = {}
+
+    def offered():
+        return [value for _label, value in app.frame.pane(8).query_one(
+            "#f-security--encryption")._options]
+
+    async def scenario(pilot):
+        await pilot.pause()
+        await choose(pilot, "#method", "rsyslog")
+        await to_step(pilot, 8)
+        seen["rsyslog"] = offered()
+        while app.screen is app.frame:           # back to Welcome
+            await pilot.press("f8")
+            await pilot.pause()
+        await choose(pilot, "#method", "audisp-remote")
+        await to_step(pilot, 8)
+        seen["native"] = offered()
+        await choose(pilot, "#f-security--encryption", "kerberos")
+        seen["kerberos"] = app.session.answers.security.encryption
+
+    drive(app, scenario)
+    assert seen["rsyslog"] == ["none", "tls"]
+    assert seen["native"] == ["none", "kerberos", "tls"]
+    assert seen["kerberos"] == "kerberos"
