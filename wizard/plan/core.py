@@ -200,7 +200,11 @@ def plan(answers: Answers, facts: HostFacts, state: SystemState,
     ctx = PlanContext(answers, facts, state, files, defaults or {}, ledger)
     release(ctx)
     run_steps(ctx)
-    ctx.note(7, "Run the connection and delivery test after applying (auditd-wizard test).")
+    ctx.note(7, "Run the connection and delivery test after applying (auditd-wizard test)."
+             if ctx.sender else
+             "After applying, the test starts on a sender; here `auditd-wizard test --expect "
+             "TAG` (or F5 on this step) waits for the event tagged TAG that the sender's test "
+             "printed.")
     ctx.note(9, "Run the diagnostics after applying (auditd-wizard doctor).")
     return assemble(ctx)
 
