@@ -137,6 +137,7 @@ def test_every_field_changes_the_preview_or_says_why_not(tmp_path, method, role)
     seen: Dict[int, Set[str]] = {}
     did_nothing: List[str] = []
     visited_steps: List[int] = []
+    visited_back: List[int] = []
 
     async def walk(pilot):
         await pilot.pause()
@@ -170,6 +171,7 @@ def test_every_field_changes_the_preview_or_says_why_not(tmp_path, method, role)
             await pilot.press("f8")          # Review -> step 9, then back to step 1
             await pilot.pause()
             while app.screen is app.frame and app.frame.current != ROLE_STEPS[role][0]:
+                visited_back.append(app.frame.current)
                 await pilot.press("f8")
                 await pilot.pause()
 
@@ -178,3 +180,4 @@ def test_every_field_changes_the_preview_or_says_why_not(tmp_path, method, role)
     shown = {step: fields for step, fields in seen.items() if fields}
     assert shown == EXPECTED[(method, role)]
     assert visited_steps[:len(ROLE_STEPS[role])] == ROLE_STEPS[role], "F10 skips the other role's steps"
+    assert visited_back[:len(ROLE_STEPS[role]) - 1] == ROLE_STEPS[role][:0:-1], "F8 skips them too"
