@@ -140,6 +140,9 @@ class AsciiProgress(Static):
         self.update(f"[{'#' * filled}{'-' * (self._bar_width - filled)}] {progress}/{total}")
 
 
+NOTE_LABELS = {"blocker": "Blocker", "warning": "Warning"}
+
+
 def render_preview(items: Iterable, colour: bool) -> Text:
     """PreviewItems as one Text: diffs keep their +/- markers (coloured when allowed),
     commands are shown as the exact lines, notes as plain sentences."""
@@ -153,8 +156,10 @@ def render_preview(items: Iterable, colour: bool) -> Text:
             out.append(f"# {item.title}\n", style="bold" if colour else "")
             if item.text.strip():
                 out.append(item.text.rstrip("\n") + "\n")
-        else:
-            out.append(f"Note: {item.text}\n", style="italic" if colour else "")
+        else:   # a preflight finding: its level is the title (Session.step_preview)
+            label = NOTE_LABELS.get(item.title, "Note")
+            out.append(f"{label}: {item.text}\n", style=("bold" if label != "Note" else "italic")
+                       if colour else "")
         out.append("\n")
     if not out.plain:
         out.append("Nothing to change in this step.\n")

@@ -104,6 +104,8 @@ def test_a_certificate_for_another_name_blocks(seeded):
      "warning", "single-user mode"),
     ('role = "sender"\n[remote]\nserver = "logs.example.com"\nmode = "forward"\nqueue_depth = 99999999\n',
      "blocker", "filesystem has"),
+    ('role = "receiver"\n[receiver]\nmax_per_addr = 1\nclient_max_idle = 0\n',
+     "warning", "refused (op=dup)"),
 ])
 def test_problems_known_before_applying(seeded, answers, level, words):
     found = findings(seeded, answers)

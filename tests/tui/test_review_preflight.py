@@ -2,6 +2,7 @@
 would refuse without --force, asks a second time naming the blockers (only y applies)."""
 from screens.app import make_app
 from wizard.session import Session
+from screens.widgets import render_preview
 from tests.tui.helpers import drive, new_root, next_step, screen_text
 
 KERBEROS_SENDER = ('role = "sender"\n[remote]\nserver = "logs.example.com"\n'
@@ -47,3 +48,15 @@ def test_review_names_the_blockers_and_applies_only_after_the_second_yes(tmp_pat
     assert seen["after_no"] == ("review", "review", [])     # nothing applied after n
     assert seen["after_yes"] == "done"
     assert "transport = KRB5" in (root / "etc/audit/audisp-remote.conf").read_text()
+
+
+def test_a_steps_preview_names_blockers_and_warnings_as_such(tmp_path):
+    root = new_root(tmp_path)
+    answers = tmp_path / "answers.toml"
+    answers.write_text(KERBEROS_SENDER)
+    shown = render_preview(Session.open(str(root), str(answers)).step_preview(8), colour=False).plain
+    assert "Blocker: No default_realm in /etc/krb5.conf" in shown
+    assert "Note: This host's principal" in shown
+    answers.write_text('role = "receiver"\n[receiver]\nmax_per_addr = 1\nclient_max_idle = 0\n')
+    shown = render_preview(Session.open(str(root), str(answers)).step_preview(8), colour=False).plain
+    assert "Warning: tcp_max_per_addr = 1 with tcp_client_max_idle = 0" in shown

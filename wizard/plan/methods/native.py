@@ -226,7 +226,7 @@ def _access_control(ctx) -> None:
         ctx.note(8, "tcp_client_ports = 1-1023: every sender needs remote.local_port below 1024 "
                     "(labelled audit_port_t when it is not 60).")
     if r.max_per_addr == 1 and r.client_max_idle == 0:
-        ctx.note(8, "Warning: tcp_max_per_addr = 1 with tcp_client_max_idle = 0: a sender that "
+        ctx.warn(8, "tcp_max_per_addr = 1 with tcp_client_max_idle = 0: a sender that "
                     "reboots without closing its connection is refused (op=dup) until the old one "
                     "goes away; set receiver.client_max_idle (like 600) or max_per_addr = 2.")
 
