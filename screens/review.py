@@ -105,6 +105,7 @@ class ReviewScreen(Screen):
         self.console = console
         self.fixes = fixes
         self.blockers = []
+        self._total = 0     # changes in the transaction being applied (from its events)
         if fixes is None:
             self.plan, self._text = plan_text(session, colour)
             self.count = len(self.plan.changes) if self.plan is not None else 0
@@ -223,7 +224,9 @@ class ReviewScreen(Screen):
         self.query_one("#progress").display = True
         log = self.query_one("#apply-log", LineLog)
         log.display = True
-        log.write(f"Applying {self.count} change(s)...")
+        # No count of our own here: the transaction's start event gives it, and it includes
+        # the wizard's ledger update (one more than the plan's changes on the host).
+        log.write("Applying...")
         self._set_progress(0, self.count)
         for choice in self.query(TrialChoice):
             choice.display = False
@@ -259,6 +262,7 @@ class ReviewScreen(Screen):
         elif event.kind == "change-done":
             log.replace_last(f"{index}{event.text} ... done")
             self._set_progress(event.index + 1, event.total)
+            self._total = event.total
         elif event.kind == "change-failed":
             log.write(f"{index}FAILED: {event.text}")
         else:
@@ -284,7 +288,8 @@ class ReviewScreen(Screen):
             outcome.update(f"Not applied: {result}\nNothing on this host was changed.")
         elif result.ok:
             self.state = "done"
-            self._set_progress(self.count, self.count)
+            total = self._total or self.count
+            self._set_progress(total, total)
             root = "" if str(self.session.root) == "/" else f" --root {self.session.root}"
             outcome.update(f"Applied: transaction {result.tx_id}.\n"
                            f"To undo it: F7 History, or `auditd-wizard rollback {result.tx_id}{root}`.")

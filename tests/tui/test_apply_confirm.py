@@ -45,6 +45,8 @@ def test_f10_on_review_asks_and_only_y_applies(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)
         seen["done"] = screen_text(app)
+        seen["log"] = list(app.screen.query_one("#apply-log")._lines)
+        seen["bar"] = app.screen.query_one("#progress").progress
 
     drive(app, scenario)
     assert f"Apply {count} changes to alma9.example.com (sandbox)?" in seen["question"]
@@ -52,6 +54,11 @@ def test_f10_on_review_asks_and_only_y_applies(tmp_path):
     assert seen["files_after_cancel"] == before_files
     assert not seen["journal_after_cancel"]
     assert "Applied: transaction" in seen["done"]
+    # The log counts the transaction's changes (the plan's + the wizard's ledger) and the
+    # bar ends on the same number: no "Applying 5" above "[1/6]".
+    total = int(seen["log"][-2].split("/")[1].split("]")[0])
+    assert total == count + 1 and seen["bar"] == total, seen["log"]
+    assert not any(f"{count} change(s)" in line for line in seen["log"])
     assert host_files(root) != before_files
     assert len(state(root)["log"]) > before_log
 
