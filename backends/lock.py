@@ -10,9 +10,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
-
-class TransactionError(Exception):
-    """A transaction request that cannot be carried out; str() is one line for the user."""
+from backends.errors import TransactionError
 
 
 class LockedError(TransactionError):
@@ -20,8 +18,10 @@ class LockedError(TransactionError):
         self.lock_path = lock_path
         self.pid = pid
         who = f"pid {pid}" if pid else "pid unknown"
-        super().__init__(f"another auditd-wizard ({who}) is changing this host; wait for it or "
-                         f"remove {lock_path} if that process is gone")
+        # No advice to remove the lock file: the kernel drops an flock when its holder dies, so
+        # a lock that refuses has a live holder, and removing the file lets two run at once.
+        super().__init__(f"another auditd-wizard ({who}) is changing this host; wait until it "
+                         "has finished")
 
 
 def make_private_dir(directory: Path) -> None:

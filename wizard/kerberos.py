@@ -147,6 +147,6 @@ def kadmin_changes(answers, name: str, keytab: str, step: str = "8") -> List[Cha
     """Only when the user asked (security.run_kadmin) and gave credentials that need no prompt."""
     add, ktadd = kadmin_commands(answers, name, keytab)[:2]
     return [RunCommand(add, description="Create Kerberos principal %s" % name, group=step),
-            RunCommand(ktadd, undo_argv=["rm", "-f", keytab],
+            RunCommand(ktadd, creates=[keytab], new_files_only=True,
                        description="Write the key of %s to %s" % (name, keytab), group=step),
             FileAttributes(keytab, mode=KEYTAB_MODE, uid=0, gid=0, group=step)]

@@ -116,11 +116,11 @@ def _host_cert(ca: str, ca_key: str, name: str, cert: str, key: str, ext: str, s
     return [
         RunCommand(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=%s" % name,
-                    "-keyout", key, "-out", csr], undo_argv=["rm", "-f", key, csr],
+                    "-keyout", key, "-out", csr], creates=[key, csr], new_files_only=True,
                    description="Lab key and request for %s (%s)" % (name, LAB_NOTICE), group=step),
         RunCommand(["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key,
                     "-set_serial", _serial(name), "-days", LAB_DAYS, "-extfile", ext, "-out", cert],
-                   undo_argv=["rm", "-f", cert],
+                   creates=[cert], new_files_only=True,
                    description="Lab certificate for %s signed by the lab CA (%s)" % (name, LAB_NOTICE),
                    group=step),
         FileAttributes(key, mode=0o600, uid=0, gid=0, group=step),
@@ -149,6 +149,15 @@ def lab_files(answers, own_name: str) -> List[Tuple[str, str]]:
     return files
 
 
+def lab_outputs(answers, own_name: str) -> List[str]:
+    """Every key, certificate and request the lab CA's openssl commands would write: none may
+    exist already (an existing key is never overwritten)."""
+    out = [posixpath.join(lab_dir(answers), "ca-key.pem"), answers.security.ca_file]
+    for _name, cert, key in _hosts(answers, own_name):
+        out += [key, cert + ".csr", cert]
+    return out
+
+
 def lab_changes(answers, own_name: str, step: str = "8") -> List[Change]:
     """On the receiver: a lab CA, this host's certificate at cert_file/key_file, and one
     certificate per permitted sender name under <ca dir>/lab/ to copy to that sender.
@@ -159,8 +168,8 @@ def lab_changes(answers, own_name: str, step: str = "8") -> List[Change]:
         RunCommand(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", LAB_DAYS,
                     "-subj", "/CN=auditd-wizard lab CA - not for production",
-                    "-keyout", ca_key, "-out", s.ca_file], undo_argv=["rm", "-f", ca_key, s.ca_file],
-                   description="Lab CA (%s)" % LAB_NOTICE, group=step),
+                    "-keyout", ca_key, "-out", s.ca_file], creates=[ca_key, s.ca_file],
+                   new_files_only=True, description="Lab CA (%s)" % LAB_NOTICE, group=step),
         FileAttributes(ca_key, mode=0o600, uid=0, gid=0, group=step),
     ]
     for name, cert, key in _hosts(answers, own_name):

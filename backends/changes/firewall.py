@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import ClassVar, List, Optional
+from typing import Any, ClassVar, Dict, List, Optional
 
 from backends.changes.base import CommandChange, run
 from backends.rich_rule import canonical_rich_rule, rule_source_port
@@ -59,9 +59,28 @@ class FirewallPort(CommandChange):
         return [self._argv(permanent, "add", option, value)
                 for option, value in self.rules() for permanent in (True, False)]
 
+    def _artifact(self, permanent: bool, option: str, value: str) -> str:
+        return (f"firewall:{self.zone or 'default-zone'}:{'permanent' if permanent else 'runtime'}"
+                f":{option}:{value}")
+
+    def artifacts(self) -> List[str]:
+        return [self._artifact(permanent, option, value)
+                for option, value in self.rules() for permanent in (True, False)]
+
+    def _states(self, present: List[list]) -> Dict[str, Any]:
+        return {self._artifact(permanent, option, value): {"present": found}
+                for option, value, permanent, found in present}
+
+    def _presence(self, host) -> List[list]:
+        return [[option, value, permanent, self._present(host, permanent, option, value)]
+                for option, value in self.rules() for permanent in (True, False)]
+
+    def observe(self, host) -> Dict[str, Any]:
+        return self._states(self._presence(host))
+
     def capture(self, host, backup_to: Optional[Path] = None) -> dict:
-        return {"present": [[option, value, permanent, self._present(host, permanent, option, value)]
-                            for option, value in self.rules() for permanent in (True, False)]}
+        present = self._presence(host)
+        return {"present": present, "observed": self._states(present)}
 
     def undo(self, host, before: dict) -> None:
         for option, value, permanent, was_present in reversed(before.get("present") or []):
@@ -126,8 +145,22 @@ class FirewallRules(CommandChange):
     def _fallback(self) -> List[List[str]]:
         return [self._make(e, e["present"]) for e in self.entries]
 
+    def _artifact(self, entry: dict) -> str:
+        return (f"firewall:{self.zone or 'default-zone'}:"
+                f"{'permanent' if entry['permanent'] else 'runtime'}:{entry['option']}:{entry['value']}")
+
+    def artifacts(self) -> List[str]:
+        return [self._artifact(e) for e in self.entries]
+
+    def _states(self, present: List[bool]) -> Dict[str, Any]:
+        return {self._artifact(e): {"present": found} for e, found in zip(self.entries, present)}
+
+    def observe(self, host) -> Dict[str, Any]:
+        return self._states([self._present(host, e) for e in self.entries])
+
     def capture(self, host, backup_to: Optional[Path] = None) -> dict:
-        return {"present": [self._present(host, e) for e in self.entries]}
+        present = [self._present(host, e) for e in self.entries]
+        return {"present": present, "observed": self._states(present)}
 
     def undo(self, host, before: dict) -> None:
         for entry, was in reversed(list(zip(self.entries, before.get("present") or []))):

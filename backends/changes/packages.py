@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import ClassVar, List, Optional
+from typing import Any, ClassVar, Dict, List, Optional
 
 from backends.changes.base import ANY_EXIT, CommandChange, run
 
@@ -37,8 +37,18 @@ class InstallPackages(CommandChange):
     def _fallback(self) -> List[List[str]]:
         return [["dnf", "install", "-y", *self.names]]
 
+    def artifacts(self) -> List[str]:
+        return [f"package:{n}" for n in self.names]
+
+    def _states(self, missing: List[str]) -> Dict[str, Any]:
+        return {f"package:{n}": {"installed": n not in missing} for n in self.names}
+
+    def observe(self, host) -> Dict[str, Any]:
+        return self._states(self.missing(host))
+
     def capture(self, host, backup_to: Optional[Path] = None) -> dict:
-        return {"missing": self.missing(host)}
+        missing = self.missing(host)
+        return {"missing": missing, "observed": self._states(missing)}
 
     def undo(self, host, before: dict) -> None:
         was_missing = before.get("missing") or []

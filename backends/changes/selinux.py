@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import ClassVar, List, Optional
+from typing import Any, ClassVar, Dict, List, Optional
 
 from backends.changes.base import CommandChange, run
 
@@ -69,9 +69,20 @@ class SELinuxPort(CommandChange):
     def _fallback(self) -> List[List[str]]:
         return [self._delete() if self.type is None else self._set_type("-a", self.type)]
 
+    def artifacts(self) -> List[str]:
+        return [f"selinux-port:{self.proto}/{self.port}"]
+
+    def _state(self, local: Optional[str]) -> Dict[str, Any]:
+        """The local label is what the wizard sets (the policy's own is read-only)."""
+        return {self.artifacts()[0]: {"local": local}}
+
+    def observe(self, host) -> Dict[str, Any]:
+        return self._state(self.local_type(host))
+
     def capture(self, host, backup_to: Optional[Path] = None) -> dict:
-        now = self.types(host)
-        return {"type": now[0] if now else None, "types": now, "local": self.local_type(host)}
+        now, local = self.types(host), self.local_type(host)
+        return {"type": now[0] if now else None, "types": now, "local": local,
+                "observed": self._state(local)}
 
     def undo(self, host, before: dict) -> None:
         for argv in self._make_local(host, before.get("local")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from pathlib import Path
-from typing import ClassVar, List, Optional
+from typing import Any, ClassVar, Dict, List, Optional
 
 from backends.changes.base import ANY_EXIT, Change, ChangeError, CommandChange, command_lines, run
 from backends.runner import display_argv
@@ -58,8 +58,25 @@ class ServiceState(CommandChange):
             commands.append(["systemctl", "start" if self.active else "stop", self.name])
         return commands
 
+    def artifacts(self) -> List[str]:
+        return [f"service:{self.name}"]
+
+    def _state(self, enabled: bool, active: bool) -> Dict[str, Any]:
+        """Only what this change sets: an admin restarting a unit is not drift."""
+        state = {}
+        if self.enabled is not None:
+            state["enabled"] = enabled
+        if self.active is not None:
+            state["active"] = active
+        return {f"service:{self.name}": state}
+
+    def observe(self, host) -> Dict[str, Any]:
+        return self._state(self.is_enabled(host) if self.enabled is not None else False,
+                           self.is_active(host) if self.active is not None else False)
+
     def capture(self, host, backup_to: Optional[Path] = None) -> dict:
-        return {"enabled": self.is_enabled(host), "active": self.is_active(host)}
+        enabled, active = self.is_enabled(host), self.is_active(host)
+        return {"enabled": enabled, "active": active, "observed": self._state(enabled, active)}
 
     def undo(self, host, before: dict) -> None:
         if self.enabled is not None and self.is_enabled(host) != before["enabled"]:
@@ -127,6 +144,9 @@ class Restart(Change):
             run(host, self.stop)
             self._wait_until_stopped(host)
         run(host, self.start)
+
+    def capture(self, host, backup_to: Optional[Path] = None) -> dict:
+        return {"observed": {}}   # a restart leaves nothing behind to compare later
 
     def undo(self, host, before: dict) -> None:
         """Nothing to take back: the rerun after the rollback restarts on the restored files."""
