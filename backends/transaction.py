@@ -1,23 +1,63 @@
-"""Apply a list of Changes as one transaction: journal first, apply in order, undo in reverse.
+"""Apply a list of Changes as one transaction: check, journal first, apply in order, undo in
+reverse.
 
 A change's journal entry goes pending -> applying -> applied (-> undone). The before-state and
-the backups are on disk (fsynced) before the change is applied, so a transaction killed at any
-point can be rolled back by the next run (see `interrupted`)."""
+the backups are on disk (fsynced) before the change is applied, and what it left ("after") once
+it is, so a transaction killed at any point can be rolled back by the next run, and a rollback
+can tell what someone changed since (drift) from what the wizard did.
+
+Rules a rollback keeps:
+- drift (an admin's edit since the apply) is never overwritten silently: refused, or with
+  force the admin's version is kept in the journal first;
+- a transaction is undone only when no later one still applied touched the same artifacts
+  (else refused, or with cascade the later ones are undone first, newest first);
+- it can be resumed after a kill, and re-runs the transaction's restarts at the end.
+An interrupted transaction blocks new ones until it is rolled back."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
+from backends import preflight
 from backends.changes import Change
-from backends.journal import Journal
-from backends.lock import HostLock, LockedError, TransactionError, lock_holder
+from backends.drift import Drift, KeptCopy, artifact_name, drift_of, first_befores, keep_copies
+from backends.errors import BackendError, Refused, TransactionError, UnfinishedTransaction
+from backends.journal import Journal, sweep_temp_files
+from backends.lock import HostLock, LockedError, lock_holder
 
 __all__ = ["Transaction", "TxEvent", "TxResult", "TxSummary", "TxRecord", "LockedError",
-           "TransactionError", "rollback", "history", "interrupted", "load"]
+           "TransactionError", "DriftRefused", "OrderRefused", "UnfinishedTransaction",
+           "rollback", "history", "interrupted", "load", "verify", "VerifyReport"]
 
 UNFINISHED = ("applying", "rolling-back")
 ROLLBACK_ALLOWED = ("applied", "applying", "rolling-back", "rollback-incomplete")
+
+
+class DriftRefused(TransactionError):
+    """Something the transactions left was changed since; `drift` lists each artifact."""
+
+    def __init__(self, drift: List[Drift]) -> None:
+        self.drift = drift
+        names = ", ".join(artifact_name(d.artifact) for d in drift[:5])
+        more = f" and {len(drift) - 5} more" if len(drift) > 5 else ""
+        super().__init__(f"changed since the wizard applied them: {names}{more}; not rolled back, "
+                         "nothing was changed (--force restores them and keeps your versions "
+                         "in the journal)")
+
+
+class OrderRefused(TransactionError):
+    """Later transactions, still applied, touched the same artifacts: `later` is
+    [(tx_id, [artifacts])], newest first."""
+
+    def __init__(self, tx_id: str, later: List[Tuple[str, List[str]]]) -> None:
+        self.tx_id = tx_id
+        self.later = later
+        names = "; ".join(f"{t} ({', '.join(artifact_name(a) for a in arts[:3])}"
+                          f"{' ...' if len(arts) > 3 else ''})" for t, arts in later)
+        super().__init__(f"transaction {tx_id} cannot be rolled back before the later "
+                         f"transactions that changed the same things: {names}; roll those back "
+                         "first, or all of them at once, newest first, with --cascade")
 
 
 @dataclass(frozen=True)
@@ -36,6 +76,16 @@ class TxResult:
     error: Optional[str] = None
     restored: bool = False
     undo_errors: List[str] = field(default_factory=list)
+    # What a rollback (or the undo of a failed apply) put back, and what it could not.
+    undone: List[str] = field(default_factory=list)
+    kept: List[KeptCopy] = field(default_factory=list)      # the admin's versions (--force)
+    rolled_back: List[str] = field(default_factory=list)    # ids, newest first (--cascade)
+    journal_problem: Optional[str] = None                   # the journal could not be updated
+
+    @property
+    def incomplete(self) -> bool:
+        """A rollback ran and could not restore everything (its own exit code in the CLI)."""
+        return bool(self.undo_errors)
 
 
 @dataclass(frozen=True)
@@ -46,6 +96,13 @@ class TxSummary:
     status: str
     n_changes: int
     error: Optional[str] = None
+    # Later transactions, not rolled back, that touched the same artifacts: this one can be
+    # rolled back only after them (newest first), e.g. with --cascade.
+    later: Tuple[str, ...] = ()
+
+    @property
+    def interrupted(self) -> bool:
+        return self.status in UNFINISHED
 
 
 @dataclass
@@ -55,10 +112,21 @@ class TxRecord:
     before: List[Optional[dict]]
     states: List[str]
     meta: dict
+    after: List[Optional[dict]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
         return self.summary.id
+
+
+@dataclass
+class VerifyReport:
+    """`status`/`verify`: what the wizard owns now (artifacts of transactions still applied)
+    and what changed since it left them."""
+    checked: int
+    transactions: List[str]
+    drift: List[Drift]
+    unfinished: List[str]
 
 
 EventSink = Optional[Callable[[TxEvent], None]]
@@ -69,55 +137,21 @@ def _message(err: BaseException) -> str:
     first = text[0] if text else ""
     if isinstance(err, (KeyboardInterrupt, SystemExit)):
         return f"interrupted ({type(err).__name__})"
+    if isinstance(err, OSError) and err.strerror:
+        where = f": {err.filename}" if err.filename else ""
+        return f"{err.strerror}{where}"
     return first or type(err).__name__
 
 
-def _summary(journal: Journal) -> TxSummary:
+def _summary(journal: Journal, later: Tuple[str, ...] = ()) -> TxSummary:
     m = journal.manifest
     return TxSummary(id=m["id"], label=m.get("label", ""), time=m.get("created", ""),
                      status=m.get("status", "?"), n_changes=len(m.get("changes", [])),
-                     error=m.get("error"))
+                     error=m.get("error"), later=later)
 
 
 def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def _undo_all(host, journal: Journal, changes: Sequence[Change], emit: Callable[..., None]) -> List[str]:
-    """Undo every applied or applying change in reverse order, then re-run the applied commands
-    marked rerun_after_rollback (e.g. restart auditd so it runs the restored files).
-    Returns the problems met; it keeps going after one so as much as possible is restored."""
-    journal.manifest["status"] = "rolling-back"
-    journal.save()
-    total = len(changes)
-    touched = [i for i, entry in enumerate(journal.entries)
-               if entry["state"] in ("applied", "applying") or entry.get("undo_error")]
-    problems: List[str] = []
-    for i in reversed(touched):
-        change, entry = changes[i], journal.entries[i]
-        if entry["before"] is None:
-            continue  # never captured, so never applied
-        emit("undo", i, f"Undo: {change.describe()}")
-        try:
-            change.undo(host, entry["before"])
-            entry["state"], entry["undo_error"] = "undone", None
-        except Exception as err:
-            entry["undo_error"] = _message(err)
-            problems.append(f"undo of '{change.describe()}' failed: {_message(err)}")
-        journal.save()
-    for i in touched:
-        change = changes[i]
-        if getattr(change, "rerun_after_rollback", False):
-            emit("undo", i, f"Run again after the rollback: {change.describe()}")
-            try:
-                change.rerun(host)
-            except Exception as err:
-                problems.append(f"'{change.describe()}' after the rollback failed: {_message(err)}")
-    journal.manifest["status"] = "rollback-incomplete" if problems else "rolled-back"
-    journal.manifest["undo_errors"] = problems
-    journal.manifest["finished"] = _now()
-    journal.save()
-    return problems
 
 
 def _emitter(on_event: EventSink, total: int, swallow: bool = False) -> Callable[..., None]:
@@ -132,16 +166,91 @@ def _emitter(on_event: EventSink, total: int, swallow: bool = False) -> Callable
     return emit
 
 
+@dataclass
+class _Undo:
+    problems: List[str] = field(default_factory=list)
+    undone: List[str] = field(default_factory=list)
+    journal_problem: Optional[str] = None
+
+
+def _save(journal: Journal, report: _Undo) -> None:
+    problem = journal.try_save()
+    if problem and not report.journal_problem:
+        report.journal_problem = problem
+
+
+def _undo_all(host, journal: Journal, changes: Sequence[Change], emit: Callable[..., None]) -> _Undo:
+    """Undo every applied or applying change in reverse order, then re-run every restart the
+    transaction ran (also those undone by an earlier, interrupted rollback), so the daemons
+    read the restored files. Works from the journal in memory: a journal that can no longer
+    be written (a full disk) does not stop the undo. Keeps going after a problem so as much
+    as possible is restored."""
+    report = _Undo()
+    journal.manifest["status"] = "rolling-back"
+    _save(journal, report)
+    touched = [i for i, entry in enumerate(journal.entries)
+               if entry["state"] in ("applied", "applying") or entry.get("undo_error")]
+    for i in reversed(touched):
+        change, entry = changes[i], journal.entries[i]
+        if entry["before"] is None:
+            continue  # never captured, so never applied
+        emit("undo", i, f"Undo: {change.describe()}")
+        try:
+            change.undo(host, entry["before"])
+            entry["state"], entry["undo_error"] = "undone", None
+            report.undone.append(change.describe())
+        except Exception as err:
+            entry["undo_error"] = _message(err)
+            report.problems.append(f"not restored: '{change.describe()}': {_message(err)}")
+        _save(journal, report)
+    for i, (change, entry) in enumerate(zip(changes, journal.entries)):
+        ran = entry.get("before") is not None and entry["state"] in ("applied", "applying", "undone")
+        if ran and getattr(change, "rerun_after_rollback", False):
+            emit("undo", i, f"Run again after the rollback: {change.describe()}")
+            try:
+                change.rerun(host)
+            except Exception as err:
+                report.problems.append(f"'{change.describe()}' after the rollback failed: {_message(err)}")
+    sweep_temp_files(host, [journal])
+    journal.manifest["status"] = "rollback-incomplete" if report.problems else "rolled-back"
+    journal.manifest["undo_errors"] = report.problems
+    journal.manifest["finished"] = _now()
+    _save(journal, report)
+    return report
+
+
+def _unfinished(host) -> List[Journal]:
+    return [j for j in Journal.all(host) if j.status in UNFINISHED]
+
+
+def require_no_interrupted(host) -> None:
+    """Raises UnfinishedTransaction naming `auditd-wizard rollback ID` while an interrupted
+    transaction exists (apply, fixes and confirming a trial call it)."""
+    for journal in _unfinished(host):
+        raise UnfinishedTransaction(journal.tx_id, journal.status)
+
+
 class Transaction:
     """One apply of a list of Changes on a Host."""
 
     @classmethod
     def run(cls, host, changes: Sequence[Change], *, label: str, meta: Optional[dict] = None,
             on_event: EventSink = None) -> TxResult:
+        """Raises LockedError, UnfinishedTransaction, Refused / NotEnoughSpace (nothing
+        changed); otherwise returns the TxResult (a failure is undone before it returns)."""
         changes = list(changes)
         total = len(changes)
-        with HostLock(host.state_dir()):
-            journal = Journal.create(host, label, meta, [c.to_dict() for c in changes])
+        state_dir = host.state_dir()
+        with HostLock(state_dir):
+            sweep_temp_files(host, Journal.all(host))
+            require_no_interrupted(host)
+            preflight.check(host, changes, state_dir)
+            try:
+                journal = Journal.create(host, label, meta, [c.to_dict() for c in changes])
+            except OSError as err:
+                problems = preflight.space_problems(host, changes, state_dir)
+                raise Refused(problems or [f"the journal cannot be written in "
+                                                     f"{host.shown(state_dir)}: {_message(err)}"]) from None
             emit = _emitter(on_event, total)
             failed_index: Optional[int] = None
             try:
@@ -154,6 +263,7 @@ class Transaction:
                     journal.save()  # the before-state is on disk before anything changes
                     emit("change-start", i, change.describe())
                     change.apply(host)
+                    entry["after"] = change.observe(host)
                     entry["state"] = "applied"
                     journal.save()
                     emit("change-done", i, change.describe())
@@ -175,39 +285,114 @@ class Transaction:
             journal.entries[failed_index]["error"] = message
         journal.manifest["failed_index"] = failed_index
         journal.manifest["error"] = message
-        journal.save()
+        journal.try_save()
         emit("change-failed", failed_index, message)
-        problems = _undo_all(host, journal, changes, emit)
-        done_text = "rolled back" if not problems else "rollback incomplete: " + "; ".join(problems)
+        report = _undo_all(host, journal, changes, emit)
+        journal_problem = report.journal_problem
+        if journal_problem and not report.problems and journal.try_save() is not None:
+            # Everything is restored, but the journal on disk may still say "applying", which
+            # would block the next apply: a journal that records nothing left is removed.
+            if journal.remove():
+                journal_problem += "; everything was restored, so this transaction's journal was removed"
+        done_text = "rolled back" if not report.problems else "rollback incomplete: " + "; ".join(report.problems)
         emit("done", None, done_text)
         if not isinstance(err, Exception):
             raise err  # Ctrl-C / SystemExit: the host is restored, now let it through
         return TxResult(ok=False, tx_id=journal.tx_id, failed_index=failed_index, error=message,
-                        restored=not problems, undo_errors=problems)
+                        restored=not report.problems, undo_errors=report.problems,
+                        undone=report.undone, journal_problem=journal_problem)
 
 
-def rollback(host, tx_id: str, on_event: EventSink = None) -> TxResult:
-    """Undo a finished (or interrupted) transaction, later, by id."""
+# ---------------------------------------------------------------- order
+
+def _later_conflicts(journal: Journal, journals: List[Journal]) -> List[Tuple[Journal, List[str]]]:
+    """Later transactions (not rolled back) that must be rolled back before `journal`,
+    because they touched its artifacts or those of another such one; newest first."""
+    mine = journal.manifest.get("created_ns", 0), journal.tx_id
+    later = sorted((j for j in journals
+                    if (j.manifest.get("created_ns", 0), j.tx_id) > mine and j.status != "rolled-back"),
+                   key=lambda j: (j.manifest.get("created_ns", 0), j.tx_id))
+    try:
+        owned = set(journal.touched())
+    except Exception:
+        owned = set()
+    found: List[Tuple[Journal, List[str]]] = []
+    for other in later:
+        try:
+            shared = sorted(other.touched() & owned)
+        except Exception:
+            continue
+        if shared:
+            found.append((other, shared))
+            owned |= other.touched()
+    return list(reversed(found))
+
+
+def _refuse_status(journal: Journal) -> None:
+    status = journal.status
+    if status == "rolled-back":
+        raise TransactionError(f"transaction {journal.tx_id} was already rolled back "
+                               f"({journal.manifest.get('finished') or 'earlier'})")
+    if status not in ROLLBACK_ALLOWED:
+        raise TransactionError(f"transaction {journal.tx_id} cannot be rolled back (status {status})")
+
+
+def rollback(host, tx_id: str, on_event: EventSink = None, force: bool = False,
+             cascade: bool = False) -> TxResult:
+    """Undo a finished (or interrupted) transaction, later, by id.
+
+    Raises OrderRefused when later transactions touched the same artifacts (cascade=True
+    rolls them back first, newest first, in the same operation), DriftRefused when something
+    was changed since (force=True keeps the admin's versions in the journal and restores).
+    Nothing is changed when it raises."""
     with HostLock(host.state_dir()):
+        journals = Journal.all(host)
+        sweep_temp_files(host, journals)
         journal = Journal.open(host, tx_id)
-        status = journal.manifest.get("status")
-        if status == "rolled-back":
-            raise TransactionError(f"transaction {tx_id} was already rolled back "
-                                   f"({journal.manifest.get('finished') or 'earlier'})")
-        if status not in ROLLBACK_ALLOWED:
-            raise TransactionError(f"transaction {tx_id} cannot be rolled back (status {status})")
-        changes = [Change.from_dict(e["change"]) for e in journal.entries]
-        emit = _emitter(on_event, len(changes), swallow=True)
-        emit("start", None, f"Rolling back {tx_id}: {journal.manifest.get('label', '')}")
-        problems = _undo_all(host, journal, changes, emit)
-        emit("done", None, "rolled back" if not problems else "; ".join(problems))
-        return TxResult(ok=not problems, tx_id=tx_id, restored=not problems,
-                        error="; ".join(problems) or None, undo_errors=problems)
+        _refuse_status(journal)
+        later = _later_conflicts(journal, journals)
+        if later and not cascade:
+            raise OrderRefused(tx_id, [(j.tx_id, arts) for j, arts in later])
+        members = [j for j, _ in later] + [journal]          # newest first
+        plan: List[Tuple[Journal, List[Drift]]] = []
+        put_back: Dict[str, object] = {}  # what the newer members' undo leaves each artifact at
+        for member in members:
+            plan.append((member, drift_of(host, member, put_back)))
+            put_back.update(first_befores(member))
+        drift = [d for _, ds in plan for d in ds]
+        if drift and not force:
+            raise DriftRefused(drift)
+        total = sum(len(j.entries) for j in members)
+        emit = _emitter(on_event, total, swallow=True)
+        result = TxResult(ok=True, tx_id=tx_id, restored=True)
+        for member, member_drift in plan:
+            emit("start", None, f"Rolling back {member.tx_id}: {member.manifest.get('label', '')}")
+            result.kept += keep_copies(host, member, member_drift)
+            report = _undo_all(host, member, member.changes(), emit)
+            result.undone += report.undone
+            result.undo_errors += [f"{member.tx_id}: {p}" for p in report.problems] if len(members) > 1 \
+                else report.problems
+            result.journal_problem = result.journal_problem or report.journal_problem
+            result.rolled_back.append(member.tx_id)
+            emit("done", None, f"{member.tx_id} rolled back" if not report.problems
+                 else "; ".join(report.problems))
+        result.ok = result.restored = not result.undo_errors
+        result.error = "; ".join(result.undo_errors) or None
+        return result
 
+
+# ---------------------------------------------------------------- looking
 
 def history(host) -> List[TxSummary]:
-    """Every transaction on this host, newest first."""
-    return [_summary(j) for j in Journal.all(host)]
+    """Every transaction on this host, newest first, each with the later ones it waits for."""
+    journals = Journal.all(host)
+    out = []
+    for journal in journals:
+        later: Tuple[str, ...] = ()
+        if journal.status in ROLLBACK_ALLOWED:
+            later = tuple(j.tx_id for j, _ in _later_conflicts(journal, journals))
+        out.append(_summary(journal, later))
+    return out
 
 
 def interrupted(host) -> Optional[TxSummary]:
@@ -216,16 +401,59 @@ def interrupted(host) -> Optional[TxSummary]:
     if lock_holder(host.state_dir()) is not None:
         return None
     for journal in Journal.all(host):
-        if journal.manifest.get("status") in UNFINISHED:
+        if journal.status in UNFINISHED:
             return _summary(journal)
     return None
+
+
+def verify(host) -> VerifyReport:
+    """Like `rpm -V` for what the wizard owns: each artifact of a transaction still applied is
+    compared with the state the newest such transaction left it in."""
+    journals = Journal.all(host)   # newest first
+    claimed = set()
+    drift: List[Drift] = []
+    checked, applied = 0, []
+    for journal in journals:
+        if journal.status not in ROLLBACK_ALLOWED:
+            continue
+        applied.append(journal.tx_id)
+        try:
+            touched = journal.touched()
+        except Exception:
+            continue
+        newer = {a: None for a in touched & claimed}
+        found = drift_of(host, journal)
+        drift += [d for d in found if d.artifact not in newer]
+        checked += len(touched - claimed)
+        claimed |= touched
+    unfinished = [j.tx_id for j in journals if j.status in UNFINISHED]
+    return VerifyReport(checked=checked, transactions=applied, drift=drift, unfinished=unfinished)
 
 
 def load(host, tx_id: str) -> TxRecord:
     journal = Journal.open(host, tx_id)
     entries = journal.entries
     return TxRecord(summary=_summary(journal),
-                    changes=[Change.from_dict(e["change"]) for e in entries],
+                    changes=journal.changes(),
                     before=[e.get("before") for e in entries],
                     states=[e.get("state", "?") for e in entries],
-                    meta=dict(journal.manifest.get("meta") or {}))
+                    meta=dict(journal.manifest.get("meta") or {}),
+                    after=[e.get("after") for e in entries])
+
+
+def tidy(host) -> List[str]:
+    """At start: remove the temp files a kill left next to the journals' paths, unless another
+    auditd-wizard is working (then it is its business). Returns what went."""
+    try:
+        if not (host.state_dir() / "transactions").is_dir():
+            return []   # nothing was ever applied: and `plan` creates no folder
+        lock = HostLock(host.state_dir())
+        lock.acquire()
+    except (BackendError, OSError):
+        return []
+    try:
+        return sweep_temp_files(host, Journal.all(host))
+    except OSError:
+        return []
+    finally:
+        lock.release()

@@ -156,6 +156,7 @@ class Session:
     @classmethod
     def open(cls, root: str = "/", answers_path: Optional[str] = None) -> "Session":
         host = Host.for_root(Path(root))
+        transaction.tidy(host)
         facts = gather_facts(host)
         found = detect.detect(host, facts)
         answers = load_answers(answers_path) if answers_path else found.answers
@@ -342,16 +343,26 @@ class Session:
         return {t.tx_id: t.status for t in trial.trials(self._host)}
 
     def interrupted(self):
+        """The interrupted transaction (TxSummary) that blocks apply, fixes and confirming a
+        trial until `auditd-wizard rollback ID`; None when there is none."""
         return transaction.interrupted(self._host)
 
     def transaction(self, tx_id: str):
         return transaction.load(self._host, tx_id)
 
-    def rollback(self, tx_id: str, on_event: Optional[Callable] = None):
+    def rollback(self, tx_id: str, on_event: Optional[Callable] = None, force: bool = False,
+                 cascade: bool = False):
+        """TxResult; raises transaction.OrderRefused (later transactions touched the same
+        things: .later) or DriftRefused (changed since: .drift) before changing anything."""
         try:
-            return transaction.rollback(self._host, tx_id, on_event=on_event)
+            return transaction.rollback(self._host, tx_id, on_event=on_event, force=force,
+                                        cascade=cascade)
         finally:
             self._refresh()
+
+    def verify(self):
+        """What the wizard owns and what changed since (transaction.VerifyReport)."""
+        return transaction.verify(self._host)
 
     def transaction_preview(self, tx_id: str) -> List[PreviewItem]:
         """What a past transaction changed: file diffs from its backups, and its commands

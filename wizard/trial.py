@@ -136,6 +136,10 @@ def confirm(host, tx_id: Optional[str] = None) -> Trial:
         trial = load(host, tx_id) if tx_id else pending(host)
         if trial is None:
             raise TrialError("no trial apply is waiting for confirmation")
+        try:   # keeping a trial on a host with half-made changes would hide them
+            transaction.require_no_interrupted(host)
+        except transaction.UnfinishedTransaction as error:
+            raise TrialError(str(error)) from None
         if trial.status != PENDING:
             raise TrialError(f"transaction {trial.tx_id} is no longer a pending trial "
                              f"(it was {trial.status})")
@@ -155,16 +159,18 @@ def rollback_if_unconfirmed(host, tx_id: str) -> Trial:
         trial = load(host, tx_id)
         if trial.status != PENDING:
             return trial
+        result, refusal = None, "the host stayed locked"
         for attempt in range(30):   # another wizard may hold the host lock for a moment
             try:
                 result = transaction.rollback(host, tx_id)
                 break
             except transaction.LockedError:
                 time.sleep(1)
-        else:
-            result = None
+            except transaction.TransactionError as error:   # changed since, or a later apply
+                refusal = str(error)
+                break
         trial.status = ROLLED_BACK if result is not None and result.ok else FAILED
         trial.note = "" if result is not None and result.ok else (
-            result.error if result is not None else "the host stayed locked")
+            result.error if result is not None else refusal)
         _save(host, trial)
         return trial

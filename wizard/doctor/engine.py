@@ -8,7 +8,8 @@ from backends.changes import (Change, FileAttributes, InstallPackages, Restart, 
 from backends.runner import CommandError
 from wizard.conf import KeyValueFile, _active_key, _active_value
 from wizard.doctor import (checks_logs, checks_network, checks_plugins, checks_receiver,
-                           checks_remote, checks_security, checks_service, checks_syntax)
+                           checks_remote, checks_security, checks_service, checks_state,
+                           checks_syntax)
 from wizard.doctor.context import CheckContext, Connector
 from wizard.doctor.model import PROBLEM, FileEdit, Finding
 from backends.changes import MoveFile
@@ -17,6 +18,7 @@ Progress = Optional[Callable[[int, int, str], None]]
 
 # Order = the order a person reads them: is it running, is it set up, does it get through.
 CHECKS = (
+    ("interrupted-transaction", checks_state.interrupted),
     ("auditd-service", checks_service.auditd_service),
     ("restart-method", checks_service.restart_method),
     ("packages", checks_service.remote_package),
@@ -83,8 +85,8 @@ def _repaired(conf: KeyValueFile, key: str) -> None:
         return
     value = _active_value(line).replace("\t", " ").split(" #", 1)[0].strip()
     value = " ".join(value.split())
-    try:
-        conf.set(_active_key(line), value)
+    try:   # "\n": a CRLF line is what is being repaired (audit keeps the CR in the value)
+        conf.set(_active_key(line), value, line_ending="\n")
     except ValueError:
         pass   # a value audit cannot read back either; the finding says to edit it by hand
 
