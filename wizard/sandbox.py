@@ -142,6 +142,7 @@ def _package_files(spec: DemoOs) -> Dict[str, Dict[str, dict]]:
         "audispd-plugins": plugins,
         "rsyslog": {"etc/rsyslog.conf": _conf(audit, "/etc/rsyslog.conf", 0o644),
                     "etc/rsyslog.d": {DIR: True, "mode": 0o755},
+                    "usr/lib64/rsyslog": {DIR: True, "mode": 0o755},   # its modules' folder
                     "usr/sbin/rsyslogd": _stub("rsyslogd", 0o755)},
         "rsyslog-gnutls": {"usr/lib64/rsyslog/lmnsd_gtls.so": _stub("lmnsd_gtls.so", 0o755)},
         "rsyslog-openssl": {"usr/lib64/rsyslog/lmnsd_ossl.so": _stub("lmnsd_ossl.so", 0o755)},
@@ -205,7 +206,8 @@ def make_demo_root(directory: Union[str, Path], os_name: str = "almalinux-9",
     root = Path(directory).resolve()
     root.mkdir(parents=True, exist_ok=True)
     # The directories every EL install has, so that packages and the journal add only their own.
-    for standard in ("usr/sbin", "usr/bin", "var/lib", "var/spool", "var/log", "etc/rsyslog.d"):
+    for standard in ("usr/sbin", "usr/bin", "usr/lib64", "var/lib", "var/spool", "var/log",
+                     "etc/rsyslog.d"):
         (root / standard).mkdir(parents=True, exist_ok=True)
     for link, target in (("sbin", "usr/sbin"), ("bin", "usr/bin")):
         if not (root / link).exists():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 from backends.simulated.outcome import NotSimulated, Outcome, failed, ok
 
@@ -89,15 +89,18 @@ def _install(state: dict, names: List[str], root: Path) -> Outcome:
             out.append(f"Package {name}-{state['packages'][name]}.{_arch(name)} is already installed.\n")
     if not new:
         return ok("".join(out) + "Dependencies resolved.\nNothing to do.\nComplete!\n")
-    warnings: List[str] = []
+    try:
+        ops, warnings = _ops_for(state, new, root, _install_ops)
+    except OutsideRoot as err:
+        return failed(1, f"Error: Transaction test error:\n  {err}\n")
     out.append("Installed:\n")
     for name in new:
         evr = state["available"].pop(name)
         state["packages"][name] = evr
-        warnings.extend(write_package_files(root, state["package_files"].get(name, {})))
         for unit in PACKAGE_UNITS.get(name, []):
             state["services"].setdefault(unit, {"enabled": False, "active": False, "restarts": 0})
         out.append(f"  {name}-{evr}.{_arch(name)}\n")
+    state.setdefault(PENDING, []).extend(ops)
     return ok("".join(out) + "\nComplete!\n", "".join(warnings))
 
 
@@ -107,15 +110,39 @@ def _remove(state: dict, names: List[str], root: Path) -> Outcome:
         messages = "".join(f"No match for argument: {n}\n" for n in names)
         return ok("Dependencies resolved.\nNothing to do.\nComplete!\n", messages + "No packages marked for removal.\n")
     out = ["Removed:\n"]
-    warnings: List[str] = []
+    try:
+        ops, warnings = _ops_for(state, present, root, _remove_ops)
+    except OutsideRoot as err:
+        return failed(1, f"Error: Transaction test error:\n  {err}\n")
     for name in present:
         evr = state["packages"].pop(name)
         state["available"][name] = evr
-        warnings.extend(_delete_files(root, state["package_files"].get(name, {})))
         for unit in PACKAGE_UNITS.get(name, []):
             state["services"].pop(unit, None)
         out.append(f"  {name}-{evr}.{_arch(name)}\n")
+    state.setdefault(PENDING, []).extend(ops)
     return ok("".join(out) + "\nComplete!\n", "".join(warnings))
+
+
+# ---------------------------------------------------------------- package files
+# dnf's file operations are recorded in the state (state[PENDING]) and saved with it, then
+# carried out, then cleared: a kill in between leaves them recorded, and the next command
+# finishes them first (finish_pending), so the files always match the package list.
+PENDING = "pending_file_ops"
+
+
+class OutsideRoot(Exception):
+    pass
+
+
+def _target(root: Path, relpath: str) -> Path:
+    """root/relpath, refusing a path that a link leads out of the sandbox root."""
+    target = Path(root) / relpath
+    real = os.path.realpath(str(target))
+    base = os.path.realpath(str(root))
+    if real != base and not real.startswith(base + os.sep):
+        raise OutsideRoot(f"/{relpath} leads out of the sandbox root (to {real}); not written")
+    return target
 
 
 def _chown_root(path: Path) -> None:
@@ -123,46 +150,98 @@ def _chown_root(path: Path) -> None:
         os.lchown(str(path), 0, 0)
 
 
-def write_package_files(root: Path, files: Dict[str, dict]) -> List[str]:
-    """Lays out a package's files and dirs under root; returns rpm-style warnings."""
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _install_ops(root: Path, files: Dict[str, dict]) -> Tuple[List[list], List[str]]:
+    ops: List[list] = []
     warnings: List[str] = []
     for relpath, spec in sorted(files.items()):
-        target = root / relpath
+        target = _target(root, relpath)
         mode = int(spec.get("mode", 0o644))
         if spec.get("dir"):
-            target.mkdir(parents=True, exist_ok=True)
-            os.chmod(str(target), mode)
-            _chown_root(target)
+            ops.append(["mkdir", relpath, mode])
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists() and relpath.startswith("etc/"):
-            if target.read_text(encoding="utf-8", errors="replace") != spec.get("content", ""):
-                target.with_name(target.name + ".rpmnew").write_text(spec.get("content", ""), encoding="utf-8")
+        content = spec.get("content", "")
+        if target.exists() and relpath.startswith("etc/"):   # %config(noreplace)
+            if _read(target) != content:
+                ops.append(["write", relpath + ".rpmnew", content, 0o644])
                 warnings.append(f"warning: /{relpath} created as /{relpath}.rpmnew\n")
             continue
-        target.write_text(spec.get("content", ""), encoding="utf-8")
-        os.chmod(str(target), mode)
-        _chown_root(target)
-    return warnings
+        ops.append(["write", relpath, content, mode])
+    return ops, warnings
 
 
-def _delete_files(root: Path, files: Dict[str, dict]) -> List[str]:
+def _remove_ops(root: Path, files: Dict[str, dict]) -> Tuple[List[list], List[str]]:
+    ops: List[list] = []
     warnings: List[str] = []
     # Deepest first, so a package directory is empty by the time it is looked at.
     for relpath, spec in sorted(files.items(), key=lambda item: item[0].count("/"), reverse=True):
-        target = root / relpath
+        target = _target(root, relpath)
         if spec.get("dir"):
-            try:
-                target.rmdir()  # only when empty: other files there are not the package's
-            except OSError:
-                pass
+            ops.append(["rmdir", relpath])   # only when empty: other files are not the package's
             continue
         if not target.is_file():
             continue
-        edited = target.read_text(encoding="utf-8", errors="replace") != spec.get("content", "")
-        if edited and relpath.startswith("etc/"):
-            os.replace(str(target), str(target) + ".rpmsave")
+        if relpath.startswith("etc/") and _read(target) != spec.get("content", ""):
+            ops.append(["rpmsave", relpath])
             warnings.append(f"warning: /{relpath} saved as /{relpath}.rpmsave\n")
         else:
+            ops.append(["unlink", relpath])
+    return ops, warnings
+
+
+def _ops_for(state: dict, names: List[str], root: Path, make) -> Tuple[List[list], List[str]]:
+    ops: List[list] = []
+    warnings: List[str] = []
+    for name in names:
+        more_ops, more_warnings = make(root, state["package_files"].get(name, {}))
+        ops += more_ops
+        warnings += more_warnings
+    return ops, warnings
+
+
+def _do(root: Path, op: list) -> None:
+    """One file operation; doing it again after a kill gives the same result."""
+    verb, relpath = op[0], op[1]
+    target = _target(root, relpath)
+    if verb == "mkdir":
+        target.mkdir(parents=True, exist_ok=True)
+        os.chmod(str(target), int(op[2]))
+        _chown_root(target)
+    elif verb == "write":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(op[2], encoding="utf-8")
+        os.chmod(str(target), int(op[3]))
+        _chown_root(target)
+    elif verb == "rmdir":
+        try:
+            target.rmdir()
+        except OSError:
+            pass
+    elif verb == "unlink":
+        try:
             target.unlink()
+        except FileNotFoundError:
+            pass
+    elif verb == "rpmsave":
+        if target.exists():
+            os.replace(str(target), str(target) + ".rpmsave")
+
+
+def finish_pending(root: Path, state: dict) -> bool:
+    """Carry out the recorded file operations; True when there were any (save the state)."""
+    ops = state.pop(PENDING, None)
+    for op in ops or []:
+        _do(Path(root), op)
+    return bool(ops)
+
+
+def write_package_files(root: Path, files: Dict[str, dict]) -> List[str]:
+    """Lays out a package's files and dirs under root at once (building a sandbox); returns
+    rpm-style warnings."""
+    ops, warnings = _install_ops(Path(root), files)
+    for op in ops:
+        _do(Path(root), op)
     return warnings

@@ -1,10 +1,12 @@
 """SimulatedRunner: the Runner of a sandbox root, a pretend AlmaLinux kept in one JSON file."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Callable, Dict, Optional, Sequence, Tuple, Union
 
+from backends.atomic import remove_temp_files
 from backends.runner import CommandError, CommandResult
 from backends.simulated import firewall, packages, pki, processes, selinux, services
 from backends.simulated.failures import take_failure
@@ -68,6 +70,11 @@ HANDLERS: Dict[str, Handler] = {
 }
 
 
+def _setup(state: dict) -> str:
+    """The pretend host's state less its command log, to tell whether a command changed it."""
+    return json.dumps({k: v for k, v in state.items() if k != "log"}, sort_keys=True)
+
+
 class SimulatedRunner:
     """Emulates the commands the wizard runs against <root>/.sandbox/state.json.
     Every command is logged in state["log"]; failures can be injected (see failures.py)."""
@@ -88,10 +95,29 @@ class SimulatedRunner:
             raise CommandError(args, 127, reason=f"cannot run: {self.root} is not a sandbox root "
                                                   f"(no {state_path(self.root).name} in .sandbox)")
         with locked(self.root):
+            remove_temp_files(state_path(self.root).parent)   # of a save killed half-way
             state = load_state(self.root)
-            state["log"].append(list(args))
+            if packages.finish_pending(self.root, state):   # a dnf killed half-way
+                try:
+                    save_state(self.root, state)
+                except OSError:
+                    pass   # done again by the next command; doing them twice changes nothing
+            unchanged = _setup(state)
             outcome, simulated = self._outcome(state, args)
-            save_state(self.root, state)
+            state["log"].append(list(args))
+            try:
+                save_state(self.root, state)
+            except OSError as err:
+                # A full disk: a command that changed nothing still answers (only its log
+                # line is lost, like a journal that cannot be written); one that changed
+                # the pretend host fails as it would, and changed nothing.
+                if _setup(state) != unchanged:
+                    raise CommandError(args, 1, stderr=f"Error: {err.strerror or err}\n") from None
+            if packages.finish_pending(self.root, state):
+                try:
+                    save_state(self.root, state)
+                except OSError:
+                    pass   # the operations stay recorded; the next command finishes them again
         if not simulated:
             raise CommandError(args, 127, stderr=outcome.stderr,
                                reason="is not simulated in the sandbox (exit 127)")

@@ -38,7 +38,8 @@ def save_state(root: Path, state: dict) -> None:
     """temp file + fsync + rename: a kill -9 leaves the old state or the new one, never half."""
     path = state_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(state, indent=1, sort_keys=True).encode("utf-8") + b"\n"
+    # One line: json's C encoder (an indented dump is pure Python, ten times slower).
+    data = json.dumps(state, sort_keys=True).encode("utf-8") + b"\n"
     atomic_write(path, data, mode=0o600)
 
 
