@@ -6,7 +6,12 @@ word, and keys are matched case-insensitively. Later lines win.
 
 KeyValueFile keeps every line exactly as read (comments, blank lines, odd lines, trailing
 spaces, CR characters, a missing final newline), so render() returns the original text until
-something is set, and a set() changes exactly one line.
+something is set, and a set() changes exactly one line. Lines it writes end like the file's
+lines (CRLF in a CRLF file).
+
+Files are bytes in any encoding: text is decoded with surrogateescape (Host.read_text, or
+parse_bytes), so a byte that is not UTF-8 is a lone surrogate in the str and comes back as the
+same byte when encoded the same way (render_bytes, WriteFile). The str API stays.
 """
 from __future__ import annotations
 
@@ -71,11 +76,14 @@ def check_assignment(key: str, value: str) -> Optional[str]:
     return None
 
 
+ENCODING_ERRORS = "surrogateescape"
+
+
 class KeyValueFile:
     """One audit config file as a list of lines, edited in place."""
 
     def __init__(self, lines: List[str], final_newline: bool) -> None:
-        self._lines = list(lines)  # without their "\n"
+        self._lines = list(lines)  # without their "\n" (a CRLF line keeps its "\r")
         self._final_newline = final_newline
 
     @classmethod
@@ -87,10 +95,24 @@ class KeyValueFile:
         # Split on "\n" only: str.splitlines() would also split on \f, \x1c, U+2028 ...
         return cls(body.split("\n"), final_newline)
 
+    @classmethod
+    def parse_bytes(cls, data: bytes) -> "KeyValueFile":
+        return cls.parse(data.decode("utf-8", ENCODING_ERRORS))
+
     def render(self) -> str:
         if not self._lines:
             return ""
         return "\n".join(self._lines) + ("\n" if self._final_newline else "")
+
+    def render_bytes(self) -> bytes:
+        return self.render().encode("utf-8", ENCODING_ERRORS)
+
+    @property
+    def line_ending(self) -> str:
+        """"\r\n" when most lines that end end with CRLF, else "\n"."""
+        ended = self._lines if self._final_newline else self._lines[:-1]
+        crlf = sum(1 for line in ended if line.endswith("\r"))
+        return "\r\n" if ended and crlf * 2 > len(ended) else "\n"
 
     @property
     def lines(self) -> Tuple[str, ...]:
@@ -139,21 +161,26 @@ class KeyValueFile:
         return [(i, self._lines[i]) for i in self._indexes(key)]
 
     # ---- editing -------------------------------------------------------------------------
-    def set(self, key: str, value: str) -> bool:
+    def set(self, key: str, value: str, line_ending: Optional[str] = None) -> bool:
         """Make `key` have `value`. Returns True when the text changed.
 
         Rewrites only the last active line for the key (unless it already holds exactly
         this value and the parser reads it fine); otherwise turns the first commented
         template (`#key =`, `##key = 60`) into the setting; otherwise inserts the line
-        after the last active line. Raises ValueError for a value audit cannot read back.
+        after the last active line. The line ends like the file's lines, or with
+        `line_ending` ("\n" to repair a CRLF line). Raises ValueError for a value audit
+        cannot read back.
         """
         problem = check_assignment(key, value)
         if problem:
             raise ValueError(problem)
-        new_line = "%s = %s" % (key, value)
+        ending = line_ending or self.line_ending
+        new_line = "%s = %s%s" % (key, value, "\r" if ending == "\r\n" else "")
         index, old = self.slot(key)
         if index is not None:
-            if _active_key(old) is not None and _active_value(old) == value and not _line_problems(old):
+            if old == new_line or (_active_key(old) is not None and _active_value(old) == value
+                                   and not _line_problems(old)
+                                   and old.endswith("\r") == new_line.endswith("\r")):
                 return False
             self._lines[index] = new_line
             return True
@@ -189,7 +216,7 @@ class KeyValueFile:
         result = []
         for number, line in enumerate(self._lines, start=1):
             has_newline = number < len(self._lines) or self._final_newline
-            if len(line.encode("utf-8")) + (1 if has_newline else 0) > limit:
+            if len(line.encode("utf-8", ENCODING_ERRORS)) + (1 if has_newline else 0) > limit:
                 result.append((number, line))
         return result
 
