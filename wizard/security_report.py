@@ -40,7 +40,10 @@ class SecurityReport:
 
 def read_file_stats(host, answers, facts) -> Dict:
     stats = {}
-    for path in stat_paths(answers, facts.layout):
+    paths = stat_paths(answers, facts.layout)
+    if answers.security.lab_certificates and answers.role == "receiver":
+        paths = paths + tls.lab_outputs(answers, facts.fqdn)   # none may exist (plan refuses)
+    for path in paths:
         found = host.stat(path)
         if found is not None:
             stats[path] = found

@@ -110,6 +110,7 @@ def security(ctx) -> None:
     s = ctx.answers.security
     if s.lab_certificates and not ctx.sender:
         if ctx.state.file_stats.get(s.ca_file) is None:
+            _refuse_existing_outputs(ctx)
             for path, text in tls.lab_files(ctx.answers, ctx.facts.fqdn):
                 ctx.drafts.replace(8, path, text, mode=0o644, owned=False)   # never deleted
             ctx.commands.extend(tls.lab_changes(ctx.answers, ctx.facts.fqdn))
@@ -127,6 +128,18 @@ def security(ctx) -> None:
     for path in (s.ca_file, s.cert_file, s.key_file):
         if ctx.state.file_stats.get(path) is None:
             ctx.block(8, "%s does not exist yet: rsyslog cannot start TLS without it." % path)
+
+
+def _refuse_existing_outputs(ctx) -> None:
+    """A lab CA never overwrites a key or certificate that exists (#11 item 4)."""
+    existing = [p for p in tls.lab_outputs(ctx.answers, ctx.facts.fqdn)
+                if ctx.state.file_stats.get(p) is not None]
+    if existing:
+        raise PlanError("security.lab_certificates: %s already exist%s; a lab CA never overwrites "
+                        "a key or certificate: move %s away, or set lab_certificates = false and "
+                        "give ca_file, cert_file and key_file of your own"
+                        % (", ".join(existing), "s" if len(existing) == 1 else "",
+                           "it" if len(existing) == 1 else "them"))
 
 
 # ---------------------------------------------------------------- last
