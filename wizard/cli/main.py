@@ -10,7 +10,7 @@ from typing import List, Optional
 
 from wizard.cli.output import PipeGuard
 from wizard.cli.parser import build_parser
-from wizard.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UserError
+from wizard.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_REFUSED, EXIT_USAGE, UserError
 
 __all__ = ["build_parser", "main", "run"]
 
@@ -62,6 +62,9 @@ def _main(argv: Optional[List[str]]) -> int:
         print("\nauditd-wizard: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as error:  # the promise: never a traceback
+        code = _backend_refusal(error)
+        if code is not None:
+            return code
         if os.environ.get("AUDITD_WIZARD_DEBUG"):
             raise
         print(f"auditd-wizard: internal error: {type(error).__name__}: {error} "
@@ -74,3 +77,15 @@ def _printable(line: str) -> str:
     sequence) are shown escaped so each problem stays one line and the terminal stays sane."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
                    for c in line)
+
+
+def _backend_refusal(error: Exception) -> Optional[int]:
+    """A refusal from backends (an interrupted transaction, a path out of the root, no space,
+    an unknown id): one line and exit 4 (2 for an unknown id), never an internal error.
+    backends.errors is looked up, not imported: when it was never loaded, nothing raised one
+    (and building the parser stays free of backends)."""
+    errors = sys.modules.get("backends.errors")
+    if errors is None or not isinstance(error, errors.BackendError):
+        return None
+    print(f"auditd-wizard: {_printable(str(error))}", file=sys.stderr)
+    return EXIT_USAGE if isinstance(error, errors.UnknownTransaction) else EXIT_REFUSED
