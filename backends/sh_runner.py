@@ -16,15 +16,25 @@ def _decode(data) -> str:
     return str(data)
 
 
-def _c_locale_env() -> Dict[str, str]:
+# Commands are found in the system's folders only, never through the caller's PATH (a planted
+# `rpm` earlier in PATH must not run as root), and run with that PATH too.
+SAFE_PATH = ("/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def _c_locale_env(path: Sequence[str]) -> Dict[str, str]:
     # Parsers read English messages ("is not installed", "already defined"): force the C locale.
     env = dict(os.environ)
     env["LC_ALL"] = "C"
+    env["PATH"] = os.pathsep.join(path)
     return env
 
 
 class ShRunner:
-    """A Runner for "/" — every program is looked up when it is run, not at import."""
+    """A Runner for "/" — every program is looked up when it is run, not at import, in `path`
+    (the system's folders; a test may give its own)."""
+
+    def __init__(self, path: Sequence[str] = SAFE_PATH) -> None:
+        self.path = tuple(path)
 
     def run(self, argv: Sequence[str], *, ok_codes: Sequence[int] = (0,),
             timeout: float = 600, input: Optional[str] = None) -> CommandResult:
@@ -34,11 +44,11 @@ class ShRunner:
         if not args:
             raise CommandError(args, 127, reason="is empty")
         try:
-            command = sh.Command(args[0])
+            command = sh.Command(args[0], search_paths=list(self.path))
         except sh.CommandNotFound:
             raise CommandError(args, 127, stderr=f"{args[0]}: command not found") from None
 
-        kwargs = dict(_env=_c_locale_env(), _tty_out=False, _ok_code=list(ok_codes),
+        kwargs = dict(_env=_c_locale_env(self.path), _tty_out=False, _ok_code=list(ok_codes),
                       _timeout=timeout, _return_cmd=True, _bg=False)
         if input is not None:
             kwargs["_in"] = input
@@ -61,4 +71,4 @@ class ShRunner:
         return result
 
     def has_command(self, program: str) -> bool:
-        return shutil.which(program) is not None
+        return shutil.which(program, path=os.pathsep.join(self.path)) is not None

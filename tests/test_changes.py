@@ -416,6 +416,23 @@ def test_sh_runner_turns_failures_into_command_errors():
     assert slow.value.exit_code == -1 and "timed out" in str(slow.value)
 
 
+def test_sh_runner_never_finds_commands_through_the_callers_path(tmp_path, monkeypatch):
+    """Issue #11 item 9: a planted `id` earlier in PATH must not run as root."""
+    from backends.sh_runner import SAFE_PATH, ShRunner
+    planted = tmp_path / "bin"
+    planted.mkdir()
+    marker = tmp_path / "planted-ran"
+    for name in ("id", "printenv"):
+        (planted / name).write_text(f"#!/bin/sh\ntouch {marker}\necho planted\n")
+        os.chmod(str(planted / name), 0o755)
+    monkeypatch.setenv("PATH", f"{planted}:{os.environ['PATH']}")
+    runner = ShRunner()
+    assert runner.run(["id", "-u"]).stdout.strip() == str(os.getuid())
+    assert runner.run(["printenv", "PATH"]).stdout.strip() == ":".join(SAFE_PATH)
+    assert not marker.exists()
+    assert runner.has_command("id") and not ShRunner().has_command(str(planted / "no-such"))
+
+
 def test_host_for_root_picks_the_runner(tmp_path):
     from backends.sh_runner import ShRunner
     from tests.fault_harness import make_minimal_root
