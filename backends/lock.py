@@ -53,8 +53,12 @@ class HostLock:
         self._fd: Optional[int] = None
 
     def acquire(self) -> None:
-        make_private_dir(self.path.parent)
-        fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            make_private_dir(self.path.parent)
+            fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as err:
+            raise TransactionError(f"cannot take the lock {self.path}: {err.strerror or err}; "
+                                   "nothing was changed") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as err:
@@ -63,11 +67,14 @@ class HostLock:
             if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise LockedError(self.path, pid) from None
             raise
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-        os.fsync(fd)
         self._fd = fd
+        try:   # only to name the holder in another's message: a full disk does not matter
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+            os.fsync(fd)
+        except OSError:
+            pass
 
     def release(self) -> None:
         if self._fd is None:

@@ -10,9 +10,9 @@ from backends.changes.files import capture_path, restore_path
 from backends.filestate import file_state
 from backends.runner import display_argv
 
-# What a command is assumed to write per file it creates (keys, certificates, keytabs are a
-# few KiB), for the free-space check before the transaction starts.
-CREATED_FILE_BYTES = 16 * 1024
+# What a command is assumed to write per file it creates (keys, certificates, requests and
+# keytabs are under 4 KiB), for the free-space check before the transaction starts.
+CREATED_FILE_BYTES = 4096
 
 
 @dataclasses.dataclass
