@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from backends.changes import register_editor
+from backends.filestate import printable
 from wizard.conf import KeyValueFile, template_key
 
 KEY_EDITOR = "audit-key-value"
@@ -213,4 +214,5 @@ def unified_diff(path: str, before: Optional[str], after: Optional[str]) -> str:
     lines = difflib.unified_diff(
         (before or "").splitlines(keepends=True), (after or "").splitlines(keepends=True),
         fromfile="/dev/null" if before is None else path, tofile="/dev/null" if after is None else path)
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    # printable: a byte that is not UTF-8 (kept as it is in the file) shows as \xNN
+    return printable("".join(line if line.endswith("\n") else line + "\n" for line in lines))
