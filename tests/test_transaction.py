@@ -223,3 +223,28 @@ def test_interrupted_transaction_is_found_and_its_applying_change_undone(tmp_pat
     assert interrupted(host) is None
     assert load(host, found.id).states == ["undone", "undone", "pending"]
     assert_same(root, before, "interrupted")
+
+
+@pytest.mark.parametrize("full_after", range(1, 12))
+def test_undo_goes_on_from_memory_when_the_journal_cannot_be_written(host, system, monkeypatch, full_after):
+    """Issue #11 item 5: the disk fills up during the apply (the journal's n-th write fails):
+    the transaction is undone from what it holds in memory, never left half-applied."""
+    import errno
+    from backends.journal import Journal
+    before, services = snapshot_tree(host.root), repr(system.services)
+    real_save, calls = Journal.save, []
+
+    def save(journal):
+        calls.append(1)
+        if len(calls) > full_after:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_save(journal)
+    monkeypatch.setattr(Journal, "save", save)
+    result = Transaction.run(host, plan(), label="disk fills up")
+    monkeypatch.setattr(Journal, "save", real_save)
+    assert not result.ok and result.restored and not result.undo_errors
+    assert "No space left on device" in result.error
+    assert snapshot_tree(host.root) == before and repr(system.services) == services
+    assert "could not be written" in result.journal_problem
+    # The journal on disk says nothing half-done: it was removed, since it recorded nothing left.
+    assert interrupted(host) is None and history(host) == []
