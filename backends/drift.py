@@ -149,7 +149,7 @@ def keep_copies(host, journal, drifts: List[Drift]) -> List[KeptCopy]:
     kept: List[KeptCopy] = []
     records = journal.manifest.setdefault("kept", [])
     folder = journal.kept_dir()
-    for number, drift in enumerate(d for d in drifts if d.path):
+    for drift in (d for d in drifts if d.path):
         try:
             real = host.resolve(drift.path, follow_last=False)
         except UnsafePath:
@@ -158,7 +158,7 @@ def keep_copies(host, journal, drifts: List[Drift]) -> List[KeptCopy]:
             continue
         folder.mkdir(mode=0o700, exist_ok=True)
         os.chmod(str(folder), 0o700)
-        name = f"{len(records) + number}-{os.path.basename(drift.path)}"
+        name = f"{len(records)}-{os.path.basename(drift.path)}"
         record: Dict[str, Any] = {"path": drift.path, "copy": name}
         if os.path.islink(str(real)):
             record["link"] = os.readlink(str(real))

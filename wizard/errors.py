@@ -9,6 +9,7 @@ EXIT_USAGE = 2         # invalid answers or arguments; nothing was changed
 EXIT_PROBLEM = 3       # doctor found a problem
 EXIT_REFUSED = 4       # cannot act on this host (unsupported, not root, locked, not a sandbox)
 EXIT_DECLINED = 5      # a confirmation prompt was answered no; nothing was changed
+EXIT_ROLLBACK_INCOMPLETE = 6  # a rollback (or the undo of a failed apply) could not restore everything
 EXIT_INTERNAL = 70     # a bug: never a traceback (AUDITD_WIZARD_DEBUG=1 shows it)
 EXIT_INTERRUPTED = 130  # Ctrl+C
 

@@ -9,7 +9,8 @@ from wizard.cli.common import confirm_or_stop, open_session, plan_or_fail, resol
 from wizard.cli.output import ChangeProgress
 from wizard.cli.plan import render_findings, render_plan
 from wizard.doctor.render import as_text
-from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UserError
+from wizard.errors import (EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_ROLLBACK_INCOMPLETE, EXIT_USAGE,
+                           UserError)
 
 
 def _blocker_lines(finding) -> list:
@@ -48,27 +49,30 @@ def apply(args) -> int:
               + root_option(root))
         return EXIT_OK
     print(f"Failed: {result.error}", file=sys.stderr)
-    print_restored(result)
-    return EXIT_FAILED
+    return print_restored(result)
 
 
-def print_restored(result) -> None:
-    """What the automatic rollback after a failure did: all of it, or which undo steps failed."""
+def print_restored(result) -> int:
+    """What the automatic rollback after a failure did: all of it, or which undo steps failed.
+    Returns the exit code: 1, or 6 when not everything could be restored."""
+    if result.journal_problem:
+        print(f"Note: {result.journal_problem}", file=sys.stderr)
     if result.restored:
-        print(f"Everything was restored (transaction {result.tx_id} rolled back).", file=sys.stderr)
-        return
+        print(f"Everything was restored (transaction {result.tx_id} rolled back: "
+              f"{len(result.undone)} changes undone).", file=sys.stderr)
+        return EXIT_FAILED
     print(f"NOT everything was restored (transaction {result.tx_id}); check these by hand:",
           file=sys.stderr)
     for problem in result.undo_errors:
         print(f"  {problem}", file=sys.stderr)
+    return EXIT_ROLLBACK_INCOMPLETE
 
 
 def _trial(session, root: str, seconds: int) -> int:
     result = session.apply_trial(seconds, on_event=ChangeProgress())
     if not result.tx.ok:
         print(f"Failed: {result.tx.error}", file=sys.stderr)
-        print_restored(result.tx)
-        return EXIT_FAILED
+        return print_restored(result.tx)
     sys.stdout.write(as_text(result.checks or [], verbose=False))
     print(f"Applied transaction {result.tx.tx_id} as a trial. Keep it with:\n"
           f"  auditd-wizard confirm{root_option(root)}\n"

@@ -7,7 +7,7 @@ from wizard.cli.apply import print_restored
 from wizard.cli.common import confirm_or_stop, open_session, resolve_root
 from wizard.doctor.render import as_json, as_text
 from wizard.cli.output import ChangeProgress
-from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_PROBLEM
+from wizard.errors import EXIT_OK, EXIT_PROBLEM
 
 
 def _progress(index: int, total: int, name: str) -> None:
@@ -38,8 +38,7 @@ def doctor(args) -> int:
     result = session.apply_fixes(chosen, on_event=ChangeProgress())
     if not result.ok:
         print(f"Failed: {result.error}", file=sys.stderr)
-        print_restored(result)
-        return EXIT_FAILED
+        return print_restored(result)   # "everything was restored" only when it was
     print(f"Fixed (transaction {result.tx_id}; undo with `auditd-wizard rollback {result.tx_id}`).")
     again = session.diagnose(role=role)
     still = [f for f in again if f.status == "problem"]

@@ -82,6 +82,12 @@ def _transactions(sub) -> None:
                    help="only when the trial apply was not confirmed (the timer uses this)")
     p.add_argument("--after", type=options.seconds(0, whole=True), metavar="SECONDS",
                    help="with --if-unconfirmed: wait SECONDS first (a sandbox's trial timer)")
+    p.add_argument("--force", action="store_true",
+                   help="also restore what was changed since the apply (see `status`); your "
+                        "versions are kept in the journal and their place is printed")
+    p.add_argument("--cascade", action="store_true",
+                   help="first roll back the later transactions that changed the same things, "
+                        "newest first, in the same operation")
     p.set_defaults(handler="transactions:rollback")
 
     p = sub.add_parser("confirm", help="keep the changes of a trial apply (apply --confirm-within)")
@@ -92,6 +98,12 @@ def _transactions(sub) -> None:
     p = sub.add_parser("history", help="list past transactions")
     add_root(p)
     p.set_defaults(handler="transactions:history")
+
+    p = sub.add_parser("status", aliases=["verify"],
+                       help="what the wizard set that was changed since, like `rpm -V` (with a "
+                            "diff for each file it wrote); exit 3 when something was")
+    add_root(p)
+    p.set_defaults(handler="status:status")
 
 
 def _answers(sub) -> None:

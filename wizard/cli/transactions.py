@@ -6,11 +6,14 @@ import sys
 import time
 
 from backends.host import Host
-from backends.transaction import TransactionError
+from backends.drift import describe
+from backends.errors import UnknownTransaction
+from backends.transaction import DriftRefused, OrderRefused, TransactionError
 from wizard import trial
-from wizard.cli.common import open_session, resolve_root
+from wizard.cli.common import open_session, resolve_root, root_option
 from wizard.cli.output import ChangeProgress
-from wizard.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError
+from wizard.errors import (EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_ROLLBACK_INCOMPLETE, EXIT_USAGE,
+                           UserError)
 
 
 def rollback(args) -> int:
@@ -29,14 +32,35 @@ def rollback(args) -> int:
     if not tx_id:
         raise UserError("name a transaction id (see `auditd-wizard history`) or use --last", EXIT_USAGE)
     try:
-        result = session.rollback(tx_id, on_event=ChangeProgress())
-    except (TransactionError, KeyError, ValueError, FileNotFoundError) as error:
+        result = session.rollback(tx_id, on_event=ChangeProgress(), force=args.force,
+                                  cascade=args.cascade)
+    except DriftRefused as refused:
+        for line in describe(refused.drift):
+            print(line, file=sys.stderr)
+        raise UserError(f"rollback {tx_id}: {refused} (see `auditd-wizard status"
+                        f"{root_option(root)}`)", EXIT_REFUSED)
+    except OrderRefused as refused:
+        raise UserError(f"rollback {tx_id}: {refused}", EXIT_REFUSED)
+    except UnknownTransaction as error:
         raise UserError(f"rollback {tx_id}: {error}", EXIT_USAGE)
+    except TransactionError as error:
+        raise UserError(f"rollback {tx_id}: {error}", EXIT_REFUSED)
+    for kept in result.kept:
+        print(f"Your version of {kept.path} is kept in {kept.copy}")
+    if result.journal_problem:
+        print(f"Note: {result.journal_problem}", file=sys.stderr)
+    done = " and ".join(result.rolled_back) or tx_id
     if result.ok:
-        print(f"Rolled back transaction {tx_id}.")
+        print(f"Rolled back transaction{'s' if len(result.rolled_back) > 1 else ''} {done}: "
+              f"{len(result.undone)} changes restored.")
         return EXIT_OK
-    print(f"Rollback of {tx_id} failed: {result.error}", file=sys.stderr)
-    return EXIT_FAILED
+    print(f"Rollback of {done} is INCOMPLETE: {len(result.undone)} changes restored; not "
+          "restored, check these by hand:", file=sys.stderr)
+    for problem in result.undo_errors:
+        print(f"  {problem}", file=sys.stderr)
+    print(f"Run `auditd-wizard rollback {tx_id}{root_option(root)}` again once that is fixed.",
+          file=sys.stderr)
+    return EXIT_ROLLBACK_INCOMPLETE
 
 
 def rollback_if_unconfirmed(root: str, tx_id, after: int) -> int:
@@ -62,10 +86,16 @@ def confirm(args) -> int:
 
 
 def history(args) -> int:
-    session = open_session(resolve_root(args.root))
-    rows = session.history()
+    root = resolve_root(args.root)
+    rows = open_session(root).history()
     if not rows:
         print("No transactions yet.")
     for tx in rows:
         print(f"{tx.id}  {tx.status:<12} {tx.n_changes:>3} changes  {tx.label}")
+        if tx.interrupted:
+            print(f"    interrupted: nothing can be applied until it is rolled back: "
+                  f"auditd-wizard rollback {tx.id}{root_option(root)}")
+        elif tx.later:
+            print(f"    roll back {', '.join(tx.later)} first (or all at once: "
+                  f"auditd-wizard rollback {tx.id} --cascade{root_option(root)})")
     return EXIT_OK
