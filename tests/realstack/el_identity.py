@@ -3,8 +3,10 @@
 `auditd-wizard` acts on "/" only on an AlmaLinux/RHEL-family host, and asks rpm for the audit
 version. The real-stack machine is Debian, so inside the namespace (never outside it):
 - /etc/os-release is bind-mounted over with an AlmaLinux 9 one;
-- an `rpm` on the wizard's PATH answers `rpm -q [--qf FMT] NAME...` from dpkg, for the
-  real installed packages (audit = Debian's auditd).
+- an `rpm` in /usr/bin answers `rpm -q [--qf FMT] NAME...` from dpkg, for the real installed
+  packages (audit = Debian's auditd). The wizard runs commands from the system's folders only,
+  never through PATH, so the shim is laid over /usr/bin with a read-only overlay mount, which
+  only this namespace sees.
 Everything else the wizard runs is the machine's real program (ausearch, the TCP connect)."""
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Dict
 
-from tests.realstack.ns import bind
+from tests.realstack.ns import bind, run
 
 OS_RELEASE = ('NAME="AlmaLinux"\nVERSION="9.5 (Teal Serval)"\nID="almalinux"\n'
               'ID_LIKE="rhel centos fedora"\nVERSION_ID="9.5"\n'
@@ -51,6 +53,7 @@ def pose_as_el(workdir: Path) -> Dict[str, str]:
     rpm = shims / "rpm"
     rpm.write_text(RPM_SHIM.format(python=sys.executable, mapping=DEBIAN_PACKAGE))
     rpm.chmod(0o755)
+    run(["mount", "-t", "overlay", "overlay", "-o", "lowerdir=%s:/usr/bin" % shims, "/usr/bin"])
     return dict(os.environ, PATH="%s:%s" % (shims, os.environ.get("PATH", "/usr/bin:/bin")),
                 LC_ALL="C")
 
