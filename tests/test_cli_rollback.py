@@ -79,6 +79,17 @@ def test_kill_9_then_apply_is_refused_until_the_rollback(root, tmp_path, capsys)
     assert apply(capsys, root, tmp_path, SENDER)
 
 
+def test_kill_9_on_the_last_change_is_not_hidden_by_an_empty_plan(root, tmp_path, capsys):
+    (tmp_path / "a.toml").write_text(SENDER)
+    changes = Session.open(str(root), str(tmp_path / "a.toml")).plan().changes
+    (tmp_path / "plan.json").write_text(json.dumps([c.to_dict() for c in changes]))
+    last = len(changes) - 1   # every file is written: the plan is empty now
+    _run_child(root, tmp_path / "plan.json", "after-apply", last, "backends.host:Host.for_root")
+    assert Session.open(str(root), str(tmp_path / "a.toml")).plan().empty
+    code, out, err = cli(capsys, "apply", "--answers", str(tmp_path / "a.toml"), "--root", str(root), "--yes")
+    assert code == 4 and "was interrupted" in err and "Nothing to change" not in out
+
+
 def test_a_rollback_that_cannot_finish_exits_6_and_names_what_is_left(root, tmp_path, capsys, monkeypatch):
     tx_id = apply(capsys, root, tmp_path, SENDER)
     monkeypatch.setenv("AUDITD_WIZARD_FAIL", "dnf remove")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from backends.errors import UnfinishedTransaction
 from backends.transaction import LockedError
 from wizard.cli.common import confirm_or_stop, open_session, plan_or_fail, resolve_root, root_option
 from wizard.cli.output import ChangeProgress
@@ -22,6 +23,10 @@ def _blocker_lines(finding) -> list:
 def apply(args) -> int:
     root = resolve_root(args.root)
     session = open_session(root, args.answers)
+    stuck = session.interrupted()
+    if stuck is not None:   # before planning: "nothing to change" would hide the half-made changes
+        raise UserError(f"{UnfinishedTransaction(stuck.id, stuck.status)}{root_option(root)}",
+                        EXIT_REFUSED)
     the_plan = plan_or_fail(session)
     if the_plan.empty:
         print("Nothing to change: the host already matches these answers.")
