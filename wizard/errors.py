@@ -20,10 +20,15 @@ EXIT_MEANINGS = {
     EXIT_FAILED: "an apply failed and what it changed was rolled back; or a rollback failed",
     EXIT_USAGE: "invalid answers or arguments, one line per problem naming the field or option; "
                 "nothing was changed",
-    EXIT_PROBLEM: "doctor or test found a problem; compliance found a STIG rule not met",
-    EXIT_REFUSED: "refused: not an EL host, not root, EL7, not a sandbox, or another instance "
-                  "is applying",
+    EXIT_PROBLEM: "doctor or test found a problem; compliance found a STIG rule not met; status "
+                  "found changes since the wizard's apply",
+    EXIT_REFUSED: "refused, nothing was changed: not an EL host, not root, EL7, not a sandbox, "
+                  "another instance is applying, an interrupted transaction must be rolled back "
+                  "first, a path leads out of the root, too little free space, an existing key; "
+                  "a rollback that would overwrite changes made since or undo a later transaction",
     EXIT_DECLINED: "the confirmation prompt was answered no; nothing was changed",
+    EXIT_ROLLBACK_INCOMPLETE: "rollback incomplete: a rollback (or the undo of a failed apply) "
+                              "could not restore everything; what was not restored is listed",
     EXIT_INTERNAL: "internal error, a bug (never a traceback; AUDITD_WIZARD_DEBUG=1 shows it)",
     EXIT_INTERRUPTED: "interrupted (Ctrl+C)",
 }
