@@ -99,11 +99,12 @@ def _transactions(sub) -> None:
     add_root(p)
     p.set_defaults(handler="transactions:history")
 
-    p = sub.add_parser("status", aliases=["verify"],
-                       help="what the wizard set that was changed since, like `rpm -V` (with a "
-                            "diff for each file it wrote); exit 3 when something was")
-    add_root(p)
-    p.set_defaults(handler="status:status")
+    for name, what in (("status", "what the wizard set that was changed since, like `rpm -V` "
+                                  "(with a diff for each file it wrote); exit 3 when something was"),
+                       ("verify", "the same as `status`")):
+        p = sub.add_parser(name, help=what)
+        add_root(p)
+        p.set_defaults(handler="status:status")
 
 
 def _answers(sub) -> None:
