@@ -263,6 +263,7 @@ class Transaction:
                     journal.save()  # the before-state is on disk before anything changes
                     emit("change-start", i, change.describe())
                     change.apply(host)
+                    entry["change"] = change.to_dict()   # as applied (an EditFile's content)
                     entry["after"] = change.observe(host)
                     entry["state"] = "applied"
                     journal.save()
