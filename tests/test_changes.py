@@ -530,17 +530,17 @@ def test_move_file_sets_a_file_aside_and_undo_puts_it_back(tmp_path):
 @pytest.mark.parametrize("mode, relabelled", [("Disabled", False), ("Permissive", True),
                                                ("Enforcing", True)])
 def test_real_host_runs_restorecon_only_when_selinux_is_on(tmp_path, monkeypatch, mode, relabelled):
-    """WriteFile through the real ShRunner: getenforce and restorecon are programs on PATH that
-    say the mode and record their calls (the machine running the tests has no SELinux)."""
-    from backends.sh_runner import ShRunner
+    """WriteFile through the real ShRunner: getenforce and restorecon are programs in a folder
+    the runner is given (it never looks in PATH) that say the mode and record their calls (the
+    machine running the tests has no SELinux)."""
+    from backends.sh_runner import SAFE_PATH, ShRunner
     tools, calls = tmp_path / "bin", tmp_path / "restorecon-calls"
     tools.mkdir()
     (tools / "getenforce").write_text("#!/bin/sh\necho %s\n" % mode)
     (tools / "restorecon").write_text('#!/bin/sh\necho "$@" >> %s\n' % calls)
     for program in ("getenforce", "restorecon"):
         (tools / program).chmod(0o755)
-    monkeypatch.setenv("PATH", "%s:%s" % (tools, os.environ["PATH"]))
-    host = Host(tmp_path / "root", ShRunner())
+    host = Host(tmp_path / "root", ShRunner(path=[str(tools), *SAFE_PATH]))
     (tmp_path / "root" / "etc").mkdir(parents=True)
     WriteFile("/etc/x.conf", "a = b\n").apply(host)
     assert (tmp_path / "root" / "etc" / "x.conf").read_text() == "a = b\n"
