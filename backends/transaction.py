@@ -443,9 +443,13 @@ def load(host, tx_id: str) -> TxRecord:
 
 
 def tidy(host) -> List[str]:
-    """At start: remove the temp files a kill left next to the journals' paths, unless another
-    auditd-wizard is working (then it is its business). Returns what went."""
+    """At start: finish or remove what a kill left half-done — the sandbox's pretend host first,
+    then the temp files next to the journals' paths (unless another auditd-wizard is working:
+    then it is its business). Returns the temp files removed."""
+    tidy_runner = getattr(host.runner, "tidy", None)
     try:
+        if tidy_runner is not None:
+            tidy_runner()
         if not (host.state_dir() / "transactions").is_dir():
             return []   # nothing was ever applied: and `plan` creates no folder
         lock = HostLock(host.state_dir())

@@ -1,6 +1,7 @@
 """Child process of the crash matrix: applies a plan (or rolls a transaction back) on a sandbox
 root and says "go" on stdout right before it starts, so the parent can kill it (SIGKILL) at a
-random moment of the work itself. Imports only backends, so it starts quickly.
+random moment of the work itself. Imports backends and the planner's editor only, so it
+starts quickly.
 argv: ROOT PLAN_JSON apply | ROOT - rollback TX_ID"""
 import json
 import sys
@@ -11,6 +12,7 @@ def main(root, plan_path, mode, tx_id=None):
     from backends.changes import Change
     from backends.host import Host
     from backends.transaction import Transaction, rollback
+    import wizard.plan.drafts  # noqa: F401  (registers the key=value editor EditFile applies with)
 
     host = Host.for_root(root)
     if mode == "apply":

@@ -126,6 +126,20 @@ class SimulatedRunner:
         return CommandResult(argv=args, exit_code=outcome.exit_code,
                              stdout=outcome.stdout, stderr=outcome.stderr)
 
+    def tidy(self) -> None:
+        """What a kill may have left half-done (a temp file of the state, dnf's file operations)
+        is finished or removed, as the next command would (the wizard calls it at start)."""
+        if not state_path(self.root).is_file():
+            return
+        with locked(self.root):
+            remove_temp_files(state_path(self.root).parent)
+            state = load_state(self.root)
+            if packages.finish_pending(self.root, state):
+                try:
+                    save_state(self.root, state)
+                except OSError:
+                    pass
+
     def has_command(self, program: str) -> bool:
         return os.path.basename(program) not in load_state(self.root)["missing_commands"]
 
