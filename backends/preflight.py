@@ -72,7 +72,7 @@ def space_problems(host, changes: Sequence, journal_dir: Path) -> List[str]:
     manifest = len(json.dumps([c.to_dict() for c in changes])) + ENTRY_BYTES * len(changes)
     add(journal_dir, 2 * manifest + SPARE_BLOCKS * 4096, "the journal")
     for change in changes:
-        for path, size in change.writes(host).items():
+        for path, size in change.space_needed(host).items():
             try:
                 real = host.resolve(path)
             except UnsafePath:

@@ -63,7 +63,7 @@ class Change(ABC):
     def artifacts(self) -> List[str]:
         return [file_artifact(p) for p in self.paths()]
 
-    def writes(self, host) -> Dict[str, int]:
+    def space_needed(self, host) -> Dict[str, int]:
         """path -> about how many bytes apply writes there (for the free-space check)."""
         return {p: 0 for p in self.paths()}
 

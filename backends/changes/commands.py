@@ -51,7 +51,7 @@ class RunCommand(Change):
     def paths(self) -> List[str]:
         return list(self.creates)
 
-    def writes(self, host) -> Dict[str, int]:
+    def space_needed(self, host) -> Dict[str, int]:
         return {p: CREATED_FILE_BYTES for p in self.creates}
 
     def preflight(self, host) -> List[str]:

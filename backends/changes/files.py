@@ -177,7 +177,7 @@ class WriteFile(Change):
     def paths(self) -> List[str]:
         return [self.path]
 
-    def writes(self, host) -> Dict[str, int]:
+    def space_needed(self, host) -> Dict[str, int]:
         return {self.path: len(self.data())}
 
     def _target_attrs(self, host):
@@ -464,7 +464,7 @@ class MoveFile(Change):
                 problems.append(str(err))
         return problems
 
-    def writes(self, host) -> Dict[str, int]:
+    def space_needed(self, host) -> Dict[str, int]:
         size = _entry_state(host, self.path).get("size") or 0
         return {self.path: 0, self.target: size}
 
