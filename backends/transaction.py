@@ -363,10 +363,10 @@ def rollback(host, tx_id: str, on_event: EventSink = None, force: bool = False,
         drift = [d for _, ds in plan for d in ds]
         if drift and not force:
             raise DriftRefused(drift)
-        total = sum(len(j.entries) for j in members)
-        emit = _emitter(on_event, total, swallow=True)
         result = TxResult(ok=True, tx_id=tx_id, restored=True)
         for member, member_drift in plan:
+            # Numbered within each transaction ([i/n] under its "Rolling back ID" line).
+            emit = _emitter(on_event, len(member.entries), swallow=True)
             emit("start", None, f"Rolling back {member.tx_id}: {member.manifest.get('label', '')}")
             result.kept += keep_copies(host, member, member_drift)
             report = _undo_all(host, member, member.changes(), emit)

@@ -59,6 +59,13 @@ def test_apply_twice_then_roll_back_the_first(root, tmp_path, capsys):
     code, out, err = cli(capsys, "rollback", first, "--cascade", "--root", str(root))
     assert code == 0, err
     assert f"Rolled back transactions {second} and {first}" in out
+    # each transaction's undo steps are numbered within it, under its own "Rolling back" line
+    sections = [part.splitlines()[1:] for part in err.split("Rolling back ")[1:]]
+    assert [part.split(":")[0] for part in err.split("Rolling back ")[1:]] == [second, first]
+    for lines in sections:
+        undo = [line for line in lines if ": Undo: " in line or "] Undo: " in line]
+        totals = {re.match(r"\[\d+/(\d+)\]", line).group(1) for line in undo}
+        assert totals == {str(len(undo))}, lines
     assert tree_snapshot(root) == before
 
 
@@ -73,9 +80,10 @@ def test_kill_9_then_apply_is_refused_until_the_rollback(root, tmp_path, capsys)
     code, out, _ = cli(capsys, "history", "--root", str(root))
     assert "interrupted: nothing can be applied until it is rolled back" in out and tx_id in out
     code, out, _ = cli(capsys, "doctor", "--role", "sender", "--root", str(root))
-    assert f"auditd-wizard rollback {tx_id}" in out
-    code, out, err = cli(capsys, "rollback", tx_id, "--root", str(root))
+    assert f"auditd-wizard rollback {tx_id} --root {root}" in " ".join(out.split())
+    code, out, err = cli(capsys, "rollback", "--last", "--root", str(root))   # the interrupted one
     assert code == 0, err
+    assert f"Rolled back transaction {tx_id}" in out
     assert apply(capsys, root, tmp_path, SENDER)
 
 

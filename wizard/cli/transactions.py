@@ -25,7 +25,8 @@ def rollback(args) -> int:
     tx_id = args.id
     session = open_session(root)
     if args.last:
-        applied = [t for t in session.history() if t.status == "applied"]
+        # The newest one still in effect: applied, or interrupted (kill -9) half-way.
+        applied = [t for t in session.history() if t.status == "applied" or t.interrupted]
         if not applied:
             raise UserError("no applied transaction to roll back", EXIT_USAGE)
         tx_id = applied[0].id

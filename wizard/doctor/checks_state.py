@@ -17,5 +17,10 @@ def interrupted(ctx) -> Optional[Finding]:
         "interrupted-transaction", "an interrupted change", PROBLEM,
         f"Transaction {found.id} ({found.label}) was interrupted during {what}, so some of its "
         f"changes may be half made. Nothing can be applied until it is rolled back: "
-        f"auditd-wizard rollback {found.id}",
+        f"auditd-wizard rollback {found.id}{_root_option(ctx.host.root)}",
         [f"transaction {found.id}: status {found.status}, started {found.time}"])
+
+
+def _root_option(root) -> str:
+    """The `--root DIR` a sandbox's advice repeats ('' on a real host)."""
+    return "" if str(root) == "/" else f" --root {root}"
