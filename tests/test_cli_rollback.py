@@ -80,7 +80,9 @@ def test_kill_9_then_apply_is_refused_until_the_rollback(root, tmp_path, capsys)
     code, out, _ = cli(capsys, "history", "--root", str(root))
     assert "interrupted: nothing can be applied until it is rolled back" in out and tx_id in out
     code, out, _ = cli(capsys, "doctor", "--role", "sender", "--root", str(root))
+    # wrapped between words only: the command stays copyable (a path has hyphens under xdist)
     assert f"auditd-wizard rollback {tx_id} --root {root}" in " ".join(out.split())
+    assert f" {root}" in out
     code, out, err = cli(capsys, "rollback", "--last", "--root", str(root))   # the interrupted one
     assert code == 0, err
     assert f"Rolled back transaction {tx_id}" in out

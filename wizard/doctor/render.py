@@ -15,7 +15,9 @@ def as_text(findings: Sequence[Finding], verbose: bool = True) -> str:
     for f in findings:
         out.append(f"[{_LABEL.get(f.status, f.status.upper())}] {f.title}  ({f.check})")
         if f.status != "ok" or verbose:
-            out += textwrap.wrap(f.explanation, 78, initial_indent="    ", subsequent_indent="    ")
+            # Never inside a word: a command or path in the advice must stay copyable.
+            out += textwrap.wrap(f.explanation, 78, initial_indent="    ", subsequent_indent="    ",
+                                 break_on_hyphens=False, break_long_words=False)
         if f.status != "ok":
             out += ["    | " + line for line in f.evidence]
             if f.fixes:
