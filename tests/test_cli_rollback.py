@@ -71,7 +71,7 @@ def test_apply_twice_then_roll_back_the_first(root, tmp_path, capsys):
 
 def test_kill_9_then_apply_is_refused_until_the_rollback(root, tmp_path, capsys):
     (tmp_path / "a.toml").write_text(SENDER)
-    changes = Session.open(str(root), str(tmp_path / "a.toml")).plan().changes
+    changes = Session.open(str(root), str(tmp_path / "a.toml")).plan().transaction()
     (tmp_path / "plan.json").write_text(json.dumps([c.to_dict() for c in changes]))
     _run_child(root, tmp_path / "plan.json", "after-apply", 2, "backends.host:Host.for_root")
     code, _, err = cli(capsys, "apply", "--answers", str(tmp_path / "a.toml"), "--root", str(root), "--yes")
@@ -91,7 +91,7 @@ def test_kill_9_then_apply_is_refused_until_the_rollback(root, tmp_path, capsys)
 
 def test_kill_9_on_the_last_change_is_not_hidden_by_an_empty_plan(root, tmp_path, capsys):
     (tmp_path / "a.toml").write_text(SENDER)
-    changes = Session.open(str(root), str(tmp_path / "a.toml")).plan().changes
+    changes = Session.open(str(root), str(tmp_path / "a.toml")).plan().transaction()
     (tmp_path / "plan.json").write_text(json.dumps([c.to_dict() for c in changes]))
     last = len(changes) - 1   # every file is written: the plan is empty now
     _run_child(root, tmp_path / "plan.json", "after-apply", last, "backends.host:Host.for_root")

@@ -35,7 +35,7 @@ def scenario(request):
     scratch = Path(scratch_dir())
     template = make_demo_root(scratch / "template", "almalinux-9")
     (scratch / "answers.toml").write_text(SCENARIOS[name])
-    changes = Session.open(str(template), str(scratch / "answers.toml")).plan().changes
+    changes = Session.open(str(template), str(scratch / "answers.toml")).plan().transaction()
     (scratch / "plan.json").write_text(json.dumps([c.to_dict() for c in changes]))
     seed = int(os.environ.get("CRASH_MATRIX_SEED", "0")) ^ zlib.crc32(name.encode())
     made = Scenario(name, template, scratch / "plan.json", seed)

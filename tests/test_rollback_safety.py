@@ -144,7 +144,7 @@ def test_rolling_back_newest_first_needs_no_cascade(root, tmp_path):
 def test_an_interrupted_transaction_blocks_apply_fixes_and_confirm(root, tmp_path):
     session = session_for(root, tmp_path, SENDER)
     plan_file = tmp_path / "plan.json"
-    plan_file.write_text(json.dumps([c.to_dict() for c in session.plan().changes]))
+    plan_file.write_text(json.dumps([c.to_dict() for c in session.plan().transaction()]))
     _run_child(root, plan_file, "after-apply", 1, "backends.host:Host.for_root")   # kill -9
     session = session_for(root, tmp_path, SENDER)
     stuck = session.interrupted()
