@@ -23,6 +23,7 @@ from backends import preflight
 from backends.changes import Change
 from backends.drift import Drift, KeptCopy, artifact_name, drift_of, first_befores, keep_copies
 from backends.errors import BackendError, Refused, TransactionError, UnfinishedTransaction
+from backends.host import STATE_DIR
 from backends.journal import Journal, sweep_temp_files
 from backends.lock import HostLock, LockedError, lock_holder
 
@@ -53,11 +54,17 @@ class OrderRefused(TransactionError):
     def __init__(self, tx_id: str, later: List[Tuple[str, List[str]]]) -> None:
         self.tx_id = tx_id
         self.later = later
-        names = "; ".join(f"{t} ({', '.join(artifact_name(a) for a in arts[:3])}"
+        names = "; ".join(f"{t} ({', '.join(artifact_name(a) for a in _host_first(arts)[:3])}"
                           f"{' ...' if len(arts) > 3 else ''})" for t, arts in later)
         super().__init__(f"transaction {tx_id} cannot be rolled back before the later "
                          f"transactions that changed the same things: {names}; roll those back "
                          "first, or all of them at once, newest first, with --cascade")
+
+
+def _host_first(artifacts: List[str]) -> List[str]:
+    """What the admin knows (configs, packages, ports) before the wizard's own ledger files."""
+    own = "file:" + STATE_DIR + "/"
+    return sorted(artifacts, key=lambda a: a.startswith(own))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ def apply(capsys, root, tmp_path, answers, name="a.toml"):
 def test_edit_after_apply_status_refusal_and_force(root, tmp_path, capsys):
     before = tree_snapshot(root)
     tx_id = apply(capsys, root, tmp_path, SENDER)
+    code, out, _ = cli(capsys, "status", "--root", str(root))
+    assert code == 0 and f"the wizard set (transaction {tx_id}) are as it left them" in out
     conf = root / "etc/audit/auditd.conf"
     conf.write_text(conf.read_text().replace("\nnum_logs = 5\n", "\nnum_logs = 8\n"))
 

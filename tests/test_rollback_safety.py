@@ -58,6 +58,8 @@ EDITS = {
     "edit": (SENDER, lambda r: sed_num_logs(r / AUDITD_CONF.lstrip("/")), AUDITD_CONF, "content"),
     "chmod": (SENDER, lambda r: os.chmod(str(r / AUDITD_CONF.lstrip("/")), 0o644), AUDITD_CONF,
               "mode 0640 -> 0644"),
+    "chown": (SENDER, lambda r: os.chown(str(r / AUDITD_CONF.lstrip("/")), 1000, 1000), AUDITD_CONF,
+              "owner 0:0 -> 1000:1000"),
     "delete": (SENDER, lambda r: (r / "etc/audit/plugins.d/au-remote.conf").unlink(),
                "/etc/audit/plugins.d/au-remote.conf", "deleted"),
     "append-to-dropin": (RSYSLOG_SENDER, lambda r: dropin(r).open("a").write("# the admin's line\n"),
@@ -88,7 +90,7 @@ def test_rollback_refuses_drift_then_force_keeps_the_admins_version(root, tmp_pa
 
     report = session.verify()                       # `status`, like rpm -V
     assert [d.path for d in report.drift] == [path] and report.transactions == [tx_id]
-    assert report.drift[0].flags == {"edit": "..5......", "chmod": ".M.......", "delete": "missing  ",
+    assert report.drift[0].flags == {"edit": "..5......", "chmod": ".M.......", "chown": ".....UG..", "delete": "missing  ",
                                      "append-to-dropin": "S.5......"}[edit]
 
     result = session.rollback(tx_id, force=True)
@@ -123,6 +125,8 @@ def test_an_older_transaction_waits_for_the_later_one_or_cascades(root, tmp_path
     assert [t for t, _ in refused.value.later] == [b]
     assert "file:/etc/audit/audisp-remote.conf" in refused.value.later[0][1]
     assert b in str(refused.value) and "--cascade" in str(refused.value)
+    # the admin's files are named first, the wizard's own ledger files after them
+    assert f"{b} (/etc/audit/audisp-remote.conf" in str(refused.value)
     assert tree_snapshot(root) == after_b
     rows = {row.id: row for row in first.history()}
     assert rows[a].later == (b,) and rows[b].later == ()

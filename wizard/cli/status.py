@@ -30,6 +30,7 @@ def status(args) -> int:
               "A rollback refuses until they are looked at; `rollback --force` keeps your "
               "versions in the journal.")
     else:
-        print(f"All {report.checked} things the wizard set (transactions "
+        which = "transaction" + ("s" if len(report.transactions) > 1 else "")
+        print(f"All {report.checked} things the wizard set ({which} "
               f"{', '.join(report.transactions)}) are as it left them.")
     return EXIT_PROBLEM if report.drift or report.unfinished else EXIT_OK
