@@ -68,6 +68,10 @@ def test_a_full_disk_ends_applied_refused_or_restored_never_in_between(tmp_path,
         apply, *rest = result["steps"]
         history = rest[-1]
         text = apply["stderr"] + apply["stdout"]
+        preflight = result.get("preflight")
+        if preflight and (not preflight["unchanged"] or "free" not in preflight["stderr"]):
+            problems.append(f"{name}: the preflight refused (exit 2) but changed something or did "
+                            f"not say why: {preflight}")
         if any(step["exit"] == 70 or "Traceback" in step["stderr"] for step in result["steps"]):
             problems.append(f"{name}: exit 70 or a traceback: {result['steps']}")
         if history["exit"] != 0:
@@ -92,6 +96,8 @@ def test_a_full_disk_ends_applied_refused_or_restored_never_in_between(tmp_path,
                 problems.append(f"{name}: failed, restored {apply['unchanged']}: {text}")
         else:
             problems.append(f"{name}: apply exit {apply['exit']}: {text}")
+        if preflight and name in outcomes:
+            outcomes[name] += " (with --force past the plan's blocker)"
     print(f"full disk {scenario}: " + "; ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())))
     assert not problems, "\n".join(problems)
     # The grid reaches every outcome that is possible: room enough, and too little room.
