@@ -81,9 +81,23 @@ def in_words(message: str) -> str:
     else:
         index = match.group("index")
         head = FIELD_LABELS[match.group("dotted")] + (f", item {int(index) + 1}" if index else "")
+    # An answers file's `encryption = "kerberos"`: the field's label and the choice as shown
+    # (file keys such as `transport = KRB5` are not quoted and stay as they are).
+    names = {**_unique_short_labels(), **{d: FIELD_LABELS[d] for d in FIELD_LABELS if "." in d}}
+    for name in sorted(names, key=len, reverse=True):
+        rest = re.sub(r"(?<![\w.])" + re.escape(name) + r' = "([^"]*)"', f'"{names[name]}" set to \\1', rest)
     for dotted in sorted((d for d in FIELD_LABELS if "." in d), key=len, reverse=True):
         rest = re.sub(r"(?<![\w.])" + re.escape(dotted) + r"(?![\w.])", f'"{FIELD_LABELS[dotted]}"', rest)
     return head + sep + rest
+
+
+def _unique_short_labels() -> Dict[str, str]:
+    """{"encryption": "Encryption", "method": "Forwarding method", ...}: the last part of each
+    field's name that names one field only."""
+    labels: Dict[str, List[str]] = {}
+    for dotted, label in FIELD_LABELS.items():
+        labels.setdefault(dotted.rsplit(".", 1)[-1], []).append(label)
+    return {short: found[0] for short, found in labels.items() if len(set(found)) == 1}
 
 
 def field_help(dotted: str) -> str:

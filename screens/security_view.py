@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from screens.forms import in_words
+
 LEVEL_MARK = {"ok": ("[ok]  ", "green"), "warning": ("[warn]", "yellow"),
               "error": ("[FAIL]", "red")}
 STATUS_MARK = {"met": ("[met]   ", "green"), "not met": ("[miss]  ", "yellow"),
@@ -41,7 +43,7 @@ def render_security_report(report, colour: bool) -> Text:
     if report.method == "audisp-remote":
         out.append("TLS-PSK (transport = tls): ")
         out.append(("available: " if report.tls_psk_available else "not available: ")
-                   + report.tls_psk_reason + "\n")
+                   + in_words(report.tls_psk_reason) + "\n")
     if report.cert_findings:
         _heading(out, "Certificates", colour)
         for finding in report.cert_findings:

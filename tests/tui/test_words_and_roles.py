@@ -11,6 +11,7 @@ import signal
 
 from tests.tui.helpers import (choose, drive, focus_on, new_root, open_app, screen_text, to_step,
                                type_into)
+from screens.forms import in_words
 from wizard.session import Session
 
 
@@ -245,3 +246,13 @@ def test_step8_offers_the_encryptions_of_the_method_chosen_on_welcome(tmp_path):
     assert seen["rsyslog"] == ["none", "tls"]
     assert seen["native"] == ["none", "kerberos", "tls"]
     assert seen["kerberos"] == "kerberos"
+
+
+def test_messages_name_fields_by_label_not_by_answers_file_key():
+    """A planner message written for answers files (`encryption = "kerberos"`,
+    `security.encryption`) reads with the form's labels; file keys (`transport = KRB5`) stay."""
+    message = in_words('security.encryption: needs audit 4.2. Use encryption = "kerberos" '
+                       '(transport = KRB5), or method = "rsyslog" with security.encryption = "tls"')
+    assert message == ('Encryption: needs audit 4.2. Use "Encryption" set to kerberos '
+                       '(transport = KRB5), or "Forwarding method" set to rsyslog with '
+                       '"Encryption" set to tls')
