@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import subprocess
-from typing import Dict, List
+from typing import Dict, List, Optional
+
+from tests.realstack.ns import in_root
 
 AUSEARCH_TIMEOUT = 20
 
 
-def ausearch(log_file: str, *criteria: str) -> Dict[str, object]:
-    """`ausearch -if LOG CRITERIA...`: exit 0 = found, 1 = no matches."""
-    argv = ["ausearch", "-if", log_file] + list(criteria)
+def ausearch(log_file: str, *criteria: str, root: Optional[str] = None) -> Dict[str, object]:
+    """`ausearch -if LOG CRITERIA...` (the one in `root`, a Debian root, when given): exit 0 =
+    found, 1 = no matches."""
+    argv = in_root(root, ["ausearch", "-if", log_file] + list(criteria))
     done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, timeout=AUSEARCH_TIMEOUT, close_fds=True)
     return {"argv": argv, "exit_code": done.returncode,

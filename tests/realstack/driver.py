@@ -12,11 +12,11 @@ import json
 import socket
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
-from tests.realstack.ns import setup_namespace
+from tests.realstack.ns import in_root, open_root, setup_namespace
 from tests.realstack.procs import Daemons, read
 from tests.realstack.syslog_catcher import SyslogCatcher
 
@@ -28,9 +28,17 @@ class Context:
     catcher: Optional[SyslogCatcher]
     devlog: Path          # what /dev/log points at
     python: str
+    roots: Dict[str, str] = field(default_factory=dict)   # role -> root to chroot into
 
     def syslog(self) -> str:
         return self.catcher.text() if self.catcher else ""
+
+    def root(self, role: str) -> Optional[str]:
+        """Where `role`'s programs run: a Debian root (open_root), or None for this machine's."""
+        return self.roots.get(role)
+
+    def argv(self, role: str, argv: List[str]) -> List[str]:
+        return in_root(self.root(role), argv)
 
 
 SCENARIOS = {  # name -> (module in tests.realstack, function)
@@ -59,6 +67,11 @@ def main(name: str, scratch: Path) -> int:
     # A scenario whose own syslog daemon owns /dev/log (rsyslog) asks for no catcher.
     catcher = None if args.get("devlog_owner") else SyslogCatcher(devlog, logs / "syslog.txt")
     ctx = Context(scratch, Daemons(logs), catcher, devlog, sys.executable)
+    views: Dict[str, str] = {}   # one view per root, shared by the roles that use it
+    for role, root in sorted((args.get("roots") or {}).items()):
+        if root not in views:
+            views[root] = open_root(root, scratch, "root%d" % len(views))
+        ctx.roots[role] = views[root]
     result: Dict[str, Any] = {"observed": {}, "diagnostics": {}}
     try:
         result["observed"] = scenario(name)(ctx, args)

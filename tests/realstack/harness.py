@@ -117,34 +117,42 @@ def require_no_local_events(etc_audit: Path) -> None:
                             % (value, etc_audit / "auditd.conf"))
 
 
+def _roots(root: Optional[Path]) -> Dict[str, str]:
+    return {"daemon": str(root)} if root else {}
+
+
 def _scratch(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix="realstack-%s-" % prefix))
 
 
 # ------------------------------------------------------------------ parser checks
-def check_auditd_conf(etc_audit_dir: Path) -> ParseResult:
-    """Does the real auditd accept DIR/auditd.conf (and start its plugins.d)? The check runs a
-    COPY where local_events is forced to `no` (so the host's kernel audit is never touched)."""
+def check_auditd_conf(etc_audit_dir: Path, root: Optional[Path] = None) -> ParseResult:
+    """Does the real auditd (of the Debian `root`, when given) accept DIR/auditd.conf (and start
+    its plugins.d)? The check runs a COPY where local_events is forced to `no` (so the host's
+    kernel audit is never touched)."""
     scratch = _scratch("auditd")
     try:
         copy = copy_etc_audit(Path(etc_audit_dir), scratch / "etc-audit",
                               {"auditd.conf": {"local_events": "no"}})
         require_no_local_events(copy)
-        seen = run_scenario("check-auditd", {"etc_audit": str(copy)}, scratch / "run")
+        seen = run_scenario("check-auditd", {"etc_audit": str(copy), "roots": _roots(root)},
+                            scratch / "run")
         return ParseResult(seen["accepted"], seen["exit_code"], seen["output"])
     finally:
         shutil.rmtree(str(scratch), ignore_errors=True)
 
 
-def check_audisp_remote(etc_audit_dir: Path) -> ParseResult:
-    """Does the real audisp-remote accept DIR/audisp-remote.conf? Its reasons go to syslog
-    only; the result carries the captured syslog lines."""
+def check_audisp_remote(etc_audit_dir: Path, root: Optional[Path] = None) -> ParseResult:
+    """Does the real audisp-remote (of the Debian `root`, when given) accept
+    DIR/audisp-remote.conf? Its reasons go to syslog only; the result carries the captured
+    syslog lines."""
     if not (Path(etc_audit_dir) / "audisp-remote.conf").is_file():
         raise FileNotFoundError("no audisp-remote.conf in %s to check" % etc_audit_dir)
     scratch = _scratch("audisp-remote")
     try:
         copy = copy_etc_audit(Path(etc_audit_dir), scratch / "etc-audit")
-        seen = run_scenario("check-audisp-remote", {"etc_audit": str(copy)}, scratch / "run")
+        seen = run_scenario("check-audisp-remote", {"etc_audit": str(copy), "roots": _roots(root)},
+                            scratch / "run")
         return ParseResult(seen["accepted"], seen["exit_code"],
                            (seen["syslog"] + seen["output"]).strip())
     finally:

@@ -24,8 +24,11 @@ RECEIVER_PORT = 6060
 def run_native(scenario: str, sender_set: Path, receiver_set: Path, scratch: Path,
                client_ports: Optional[str] = None, local_port: Optional[str] = None,
                mode: Optional[str] = None, runner: Callable = run_scenario,
-               extra: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
-    """`runner` and `extra`: another driver's scenario (with more arguments) on the same pair."""
+               extra: Optional[Mapping[str, Any]] = None,
+               roots: Optional[Mapping[str, Path]] = None) -> Dict[str, Any]:
+    """`runner` and `extra`: another driver's scenario (with more arguments) on the same pair.
+    `roots`: {"sender": ROOT, "receiver": ROOT}, Debian roots whose daemons play that end
+    (tests/realstack/roots.py); an end not named runs this machine's."""
     if not get_key(receiver_set / "auditd.conf", "tcp_listen_port"):
         raise AssertionError("receiver set %s has no tcp_listen_port" % receiver_set)
     receiver_port = str(RECEIVER_PORT)
@@ -53,4 +56,5 @@ def run_native(scenario: str, sender_set: Path, receiver_set: Path, scratch: Pat
     return runner(scenario, dict({
         "receiver": str(receiver), "receiver_log": str(receiver_log),
         "port": int(receiver_port), "sender": str(sender), "hostname": SENDER_HOSTNAME,
-        "inject_port": INJECT_PORT}, **(extra or {})), scratch / "run")
+        "inject_port": INJECT_PORT, "roots": {k: str(v) for k, v in (roots or {}).items()}},
+        **(extra or {})), scratch / "run")

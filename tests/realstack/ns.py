@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -50,14 +51,49 @@ def private_dev(scratch: Path, devlog_target: Path) -> None:
     run(["mount", "--rbind", str(newdev), "/dev"])
 
 
-def private_state_dirs() -> None:
-    mount_tmpfs("/run")
-    os.makedirs("/run/lock", exist_ok=True)
-    if os.path.isdir("/var/spool"):
-        mount_tmpfs("/var/spool")
-        os.makedirs("/var/spool/audit", mode=0o700, exist_ok=True)
-    if os.path.isdir("/var/log/audit"):
-        mount_tmpfs("/var/log/audit", "0750")
+def private_state_dirs(root: str = "") -> None:
+    """Fresh /run, /var/spool and /var/log/audit (of `root`, a directory, when given)."""
+    mount_tmpfs(root + "/run")
+    os.makedirs(root + "/run/lock", exist_ok=True)
+    if os.path.isdir(root + "/var/spool"):
+        mount_tmpfs(root + "/var/spool")
+        os.makedirs(root + "/var/spool/audit", mode=0o700, exist_ok=True)
+    if os.path.isdir(root + "/var/log/audit"):
+        mount_tmpfs(root + "/var/log/audit", "0750")
+
+
+def open_root(root: str, scratch: Path, name: str) -> str:
+    """Inside the namespace: a Debian root of roots.py, ready to run its daemons with `chroot`.
+    An overlay keeps the cached root unchanged (writes go to scratch/NAME-upper); this
+    namespace's /dev (with its /dev/log), /proc and a fresh /run are mounted in, and the scratch
+    folder appears at its own path, so config files, logs and sockets keep one absolute path
+    inside and outside. Returns the directory to chroot into."""
+    merged = scratch / ("%s-root" % name)
+    for sub in (merged, scratch / ("%s-upper" % name), scratch / ("%s-work" % name)):
+        sub.mkdir(parents=True, exist_ok=True)
+    run(["mount", "-t", "overlay", "overlay", "-o", "lowerdir=%s,upperdir=%s,workdir=%s" % (
+        root, scratch / ("%s-upper" % name), scratch / ("%s-work" % name)), str(merged)])
+    run(["mount", "--rbind", "/dev", str(merged / "dev")])
+    bind("/proc", str(merged / "proc"))
+    private_state_dirs(str(merged))   # /var/spool/audit too: audisp-remote 4.x keeps its queue there
+    # the test's files live in the temporary directory (scratch and the configs beside it)
+    for shared in sorted({tempfile.gettempdir(), str(scratch)}):
+        inside = Path(str(merged) + shared)
+        inside.mkdir(parents=True, exist_ok=True)
+        run(["mount", "--rbind", shared, str(inside)])
+    return str(merged)
+
+
+def require_visible(root: Optional[str], path: str) -> None:
+    """Safety guard: auditd given `-c DIR` that it cannot see starts on its built-in defaults,
+    local_events = yes among them. Refuse before that can happen."""
+    if root and not os.path.exists(root + path):
+        raise RuntimeError("%s is not visible inside %s" % (path, root))
+
+
+def in_root(root: Optional[str], argv: Sequence[str]) -> List[str]:
+    """argv run inside `root` (a directory from open_root), or as it is on the machine."""
+    return (["chroot", root] if root else []) + list(argv)
 
 
 def setup_namespace(scratch: Path, devlog_target: Path) -> None:
@@ -67,14 +103,20 @@ def setup_namespace(scratch: Path, devlog_target: Path) -> None:
 
 
 def nested_argv(python: str, argv: Sequence[str], hostname: Optional[str] = None,
-                etc_audit: Optional[Path] = None) -> List[str]:
+                etc_audit: Optional[Path] = None, root: Optional[str] = None,
+                preload: Optional[str] = None) -> List[str]:
     """argv that runs `argv` in a nested mount (+uts) namespace: its own hostname, /run,
     /var/log/audit, /var/spool and /etc/audit (bind-mounted from etc_audit), exactly where
-    production looks for them."""
+    production looks for them; inside `root` (from open_root) when given, with `preload`
+    listed in its /etc/ld.so.preload (this namespace only)."""
     out = ["unshare", "-m", "-u", "--propagation", "private",
            python, "-m", "tests.realstack.nsexec"]
     if hostname:
         out += ["--hostname", hostname]
     if etc_audit:
         out += ["--etc-audit", str(etc_audit)]
+    if root:
+        out += ["--root", root]
+    if preload:
+        out += ["--preload", preload]
     return out + ["--"] + list(argv)

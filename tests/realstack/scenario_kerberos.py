@@ -19,6 +19,7 @@ from tests.realstack.managed_wire import send_records
 from tests.realstack.audit_tools import ausearch, user_records
 from tests.realstack.netutil import listening
 from tests.realstack.ns import bind, nested_argv
+from tests.realstack.scenario_native import start_receiver
 from tests.realstack.procs import file_contains, read, wait_for
 
 REALM = "E2E.TEST"
@@ -64,25 +65,26 @@ def make_realm(args: Dict[str, Any]) -> Dict[str, str]:
 
 def _start_sender(ctx, name: str, hostname: str, etc_audit: str, inject_port: int):
     daemon = ctx.daemons.start(name, nested_argv(ctx.python, ["auditd", "-n"], hostname,
-                                                 Path(etc_audit)))
+                                                 Path(etc_audit), root=ctx.root("sender")))
     if not wait_for(lambda: listening(inject_port) or not daemon.running(), START_TIMEOUT):
         raise RuntimeError("%s: test listener %d never came up" % (name, inject_port))
     return daemon
 
 
 def kerberos_chain(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
-    bind(args["krb5_conf"], "/etc/krb5.conf")     # audisp-remote reads the default realm here
-    bind(args["hosts"], "/etc/hosts")             # receiver.e2e.test -> 127.0.0.1
+    # audisp-remote reads the default realm in /etc/krb5.conf; receiver.e2e.test -> 127.0.0.1
+    for prefix in sorted({""} | {ctx.root(r) or "" for r in ("sender", "receiver")}):
+        for source, target in ((args["krb5_conf"], "/etc/krb5.conf"), (args["hosts"], "/etc/hosts")):
+            if prefix:     # an overlay of a Debian root: a missing target may be made
+                Path(prefix + target).touch()
+            bind(source, prefix + target)
     env = make_realm(args)
     kdc = ctx.daemons.start("krb5kdc", ["env", "KRB5_KDC_PROFILE=%s" % env["KRB5_KDC_PROFILE"],
                                         "krb5kdc", "-n", "-r", REALM])
     if not wait_for(lambda: listening(KDC_PORT) or not kdc.running(), START_TIMEOUT):
         raise RuntimeError("krb5kdc is not listening on %d" % KDC_PORT)
     log = Path(args["receiver_log"])
-    log.parent.mkdir(parents=True, exist_ok=True)
-    receiver = ctx.daemons.start("receiver-auditd", ["auditd", "-n", "-c", args["receiver"]])
-    if not wait_for(lambda: listening(args["port"]) or not receiver.running(), START_TIMEOUT):
-        raise RuntimeError("receiver auditd is not listening on %d" % args["port"])
+    start_receiver(ctx, args)
 
     started = time.monotonic()
     good = _start_sender(ctx, "sender01-auditd", "sender01.e2e.test", args["sender"],
@@ -110,6 +112,8 @@ def kerberos_chain(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
             "daemon_start_seconds": round(start_seconds, 3),
             "stale_marker": stale_marker, "stale_acks": stale_acks, "stale_arrived": stale_arrived,
             "plain_marker": plain_marker, "plain_acks": plain_acks, "plain_arrived": plain_arrived,
-            "search": ausearch(str(log), "--node", "sender01.e2e.test", "-m", "USER"),
-            "stale_search": ausearch(str(log), "--node", "sender02.e2e.test"),
+            "search": ausearch(str(log), "--node", "sender01.e2e.test", "-m", "USER",
+                               root=ctx.root("receiver")),
+            "stale_search": ausearch(str(log), "--node", "sender02.e2e.test",
+                                     root=ctx.root("receiver")),
             "receiver_log": read(log), "syslog": ctx.syslog()}

@@ -16,7 +16,7 @@ from typing import Any, Dict, List
 from tests.realstack.audit_tools import ausearch, user_records
 from tests.realstack.managed_wire import send_records
 from tests.realstack.netutil import listening
-from tests.realstack.ns import nested_argv
+from tests.realstack.ns import nested_argv, require_visible
 from tests.realstack.procs import file_contains, read, wait_for
 
 START_TIMEOUT = 5
@@ -24,10 +24,12 @@ ARRIVAL_TIMEOUT = 8
 ABSENCE_GRACE = 0.5
 
 
-def _start_receiver(ctx, args: Dict[str, Any]):
+def start_receiver(ctx, args: Dict[str, Any]):
     log_dir = Path(args["receiver_log"]).parent
     log_dir.mkdir(parents=True, exist_ok=True)
-    daemon = ctx.daemons.start("receiver-auditd", ["auditd", "-n", "-c", args["receiver"]])
+    require_visible(ctx.root("receiver"), args["receiver"] + "/auditd.conf")
+    daemon = ctx.daemons.start("receiver-auditd",
+                               ctx.argv("receiver", ["auditd", "-n", "-c", args["receiver"]]))
     if not wait_for(lambda: listening(args["port"]) or not daemon.running(), START_TIMEOUT):
         raise RuntimeError("receiver auditd is not listening on %d" % args["port"])
     if not daemon.running():
@@ -36,7 +38,8 @@ def _start_receiver(ctx, args: Dict[str, Any]):
 
 
 def _start_sender(ctx, args: Dict[str, Any]):
-    argv = nested_argv(ctx.python, ["auditd", "-n"], args["hostname"], Path(args["sender"]))
+    argv = nested_argv(ctx.python, ["auditd", "-n"], args["hostname"], Path(args["sender"]),
+                       root=ctx.root("sender"), preload=args.get("sender_preload"))
     daemon = ctx.daemons.start("sender-auditd", argv)
     if not wait_for(lambda: listening(args["inject_port"]) or not daemon.running(),
                     START_TIMEOUT):
@@ -48,12 +51,12 @@ def _inject(args: Dict[str, Any], markers: List[str]) -> List[str]:
     return send_records("127.0.0.1", args["inject_port"], user_records(args["hostname"], markers))
 
 
-def _searches(args: Dict[str, Any]) -> Dict[str, Any]:
-    log, node = args["receiver_log"], args["hostname"]
+def _searches(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
+    log, node, root = args["receiver_log"], args["hostname"], ctx.root("receiver")
     return {
-        "daemon_start": ausearch(log, "--node", node, "-m", "DAEMON_START"),
-        "user": ausearch(log, "--node", node, "-m", "USER"),
-        "other_node": ausearch(log, "--node", "nosuch.e2e.test"),
+        "daemon_start": ausearch(log, "--node", node, "-m", "DAEMON_START", root=root),
+        "user": ausearch(log, "--node", node, "-m", "USER", root=root),
+        "other_node": ausearch(log, "--node", "nosuch.e2e.test", root=root),
     }
 
 
@@ -70,7 +73,7 @@ def _queue_file_facts(sender) -> Dict[str, Any]:
 def chain(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
     """Sender's own DAEMON_START and an injected record reach the receiver."""
     log = Path(args["receiver_log"])
-    _start_receiver(ctx, args)
+    start_receiver(ctx, args)
     started = time.monotonic()
     _start_sender(ctx, args)
     wait_for(file_contains(log, "node=%s type=DAEMON_START" % args["hostname"]), ARRIVAL_TIMEOUT)
@@ -80,14 +83,14 @@ def chain(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
     arrived = wait_for(file_contains(log, marker), ARRIVAL_TIMEOUT)
     return {"acks": acks, "marker": marker, "marker_arrived": arrived,
             "daemon_start_seconds": round(start_arrival, 3),
-            "searches": _searches(args), "receiver_log": read(log)}
+            "searches": _searches(ctx, args), "receiver_log": read(log)}
 
 
 def client_ports(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
     """Receiver requires privileged source ports; the sender's audisp-remote uses an
     unprivileged one and is refused. A managed client on port 61 is the positive control."""
     log = Path(args["receiver_log"])
-    _start_receiver(ctx, args)
+    start_receiver(ctx, args)
     _start_sender(ctx, args)
     refused = wait_for(file_contains(log, "op=port"), ARRIVAL_TIMEOUT)
     refused_marker = "e2e-refused-%d" % time.time_ns()
@@ -100,7 +103,7 @@ def client_ports(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
     return {"refusal_logged": refused, "sender_acks": sender_acks,
             "refused_marker": refused_marker, "control_marker": control_marker,
             "control_acks": control_acks, "control_arrived": control_arrived,
-            "searches": _searches(args), "receiver_log": read(log)}
+            "searches": _searches(ctx, args), "receiver_log": read(log)}
 
 
 def forward_queue(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
@@ -115,7 +118,7 @@ def forward_queue(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
     time.sleep(ABSENCE_GRACE)
     queue = _queue_file_facts(sender)
     sender_alive_while_down = sender.running()
-    _start_receiver(ctx, args)
+    start_receiver(ctx, args)
     trigger = "e2e-fwd4-%d" % stamp
     trigger_acks = _inject(args, [trigger])
     everything = queued + [trigger, "node=%s type=DAEMON_START" % args["hostname"]]
@@ -125,4 +128,4 @@ def forward_queue(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
             "trigger_acks": trigger_acks, "queue_file": queue,
             "sender_alive_while_down": sender_alive_while_down,
             "counts": {m: text.count(m) for m in everything},
-            "searches": _searches(args), "receiver_log": text}
+            "searches": _searches(ctx, args), "receiver_log": text}

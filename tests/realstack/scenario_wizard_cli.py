@@ -20,7 +20,7 @@ from tests.realstack.managed_wire import send_records
 from tests.realstack.netutil import listening
 from tests.realstack.ns import bind, run
 from tests.realstack.procs import file_contains, read, wait_for
-from tests.realstack.scenario_native import ARRIVAL_TIMEOUT, _start_receiver, _start_sender
+from tests.realstack.scenario_native import ARRIVAL_TIMEOUT, start_receiver, _start_sender
 from wizard.doctor.delivery import TAG, new_nonce
 
 WIZARD_TIMEOUT = 30
@@ -43,7 +43,7 @@ def _wizard(env: Dict[str, str], args: List[str]) -> Dict[str, Any]:
 
 def expect_arrival(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
     log, node = Path(args["receiver_log"]), args["hostname"]
-    _start_receiver(ctx, args)
+    start_receiver(ctx, args)
     _start_sender(ctx, args)
     connected = wait_for(file_contains(log, "node=%s type=DAEMON_START" % node), ARRIVAL_TIMEOUT)
     nonce = new_nonce()
@@ -79,7 +79,7 @@ def _reachable_finding(env: Dict[str, str], sender_dir: str) -> Dict[str, Any]:
 
 
 def connect_check(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
-    _start_receiver(ctx, args)
+    start_receiver(ctx, args)
     closed_listening = listening(args["closed_port"])
     env = pose_as_el(ctx.scratch / "el")
     return {"closed_port_listening": closed_listening,

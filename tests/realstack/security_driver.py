@@ -13,6 +13,7 @@ from tests.realstack import driver
 SECURITY_SCENARIOS = {
     "kerberos-chain": ("scenario_kerberos", "kerberos_chain"),
     "rsyslog-planned-tls": ("scenario_rsyslog_planned", "planned_tls_chain"),
+    "tls-psk-chain": ("scenario_tls_psk", "tls_psk_chain"),
 }
 driver.SCENARIOS.update(SECURITY_SCENARIOS)
 
