@@ -9,7 +9,8 @@ from wizard.answers import AnswersError
 from wizard.plan.errors import PlanError
 from wizard.session import Session
 from wizard.tls import LAB_NOTICE, certificate_names, name_matches
-from tests.security_helpers import (CERT_ALMA9, CERT_LOGS, OSES, all_notes, firewall_opened, kinds,
+from backends.simulated import load_state, save_state
+from tests.security_helpers import (CERT_ALMA9, CERT_LOGS, OSES, all_notes, demo, firewall_opened, kinds,
                                     open_session, put_file, writes)
 
 SENDER = """
@@ -220,3 +221,34 @@ def test_lab_certificates_are_not_made_again_when_a_ca_exists(tmp_path):
     session = Session.open(str(session.root), str(tmp_path / "answers.toml"))
     assert not kinds(session, "run-command")
     assert not re.search(r"lab/README", " ".join(writes(session)))
+
+
+@pytest.mark.parametrize("installed, warned", [("8.2412.0-1.el10", True), ("8.2504.0-1", True),
+                                               ("8.2602.0-1", False), ("8.2610.0-1", False)])
+def test_ossl_receiver_on_an_rsyslog_that_lets_unlisted_peers_in_is_warned(tmp_path, installed,
+                                                                            warned):
+    """rsyslog issue #6350 (seen for real with 8.2504: tests/test_realstack_rsyslog_versions.py):
+    the plan warns and names gtls; gtls receivers and fixed versions are not warned."""
+    root = demo(tmp_path, "almalinux-10")
+    state = load_state(root)
+    state["packages"]["rsyslog"] = installed
+    save_state(root, state)
+    for driver in DRIVERS:
+        notes = all_notes(open_session(tmp_path, RECEIVER.format(driver=driver), "almalinux-10"))
+        expected = warned and driver == "ossl"
+        assert ("rsyslog issue #6350" in notes) == expected, (driver, notes)
+        if expected:
+            assert "rsyslog %s with the ossl driver" % installed in notes
+            assert 'security.tls_driver = "gtls"' in notes
+
+
+def test_doctor_warns_about_an_ossl_receiver_until_gtls_is_chosen(tmp_path):
+    session = open_session(tmp_path, RECEIVER.format(driver="ossl"), "almalinux-9")
+    assert session.apply().ok
+    root = tmp_path / "root"
+    found = [f for f in Session.open(str(root)).diagnose() if f.check == "rsyslog-ossl-peers"]
+    assert [f.status for f in found] == ["warning"], found
+    assert "8.2412.0-1.el9" in found[0].explanation and "#6350" in found[0].explanation
+    (tmp_path / "answers.toml").write_text(RECEIVER.format(driver="gtls"))
+    assert Session.open(str(root), str(tmp_path / "answers.toml")).apply().ok
+    assert not [f for f in Session.open(str(root)).diagnose() if f.check == "rsyslog-ossl-peers"]

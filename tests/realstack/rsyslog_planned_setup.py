@@ -6,7 +6,7 @@ file for rsyslog's own messages), standing in for /etc/rsyslog.conf, which inclu
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from tests.realstack.harness import copy_etc_audit, require_no_local_events
 from tests.realstack.krb5_setup import wizard_set
@@ -23,7 +23,7 @@ server = "127.0.0.1"
 port = {port}
 [security]
 encryption = "tls"
-tls_driver = "gtls"
+tls_driver = "{driver}"
 peer_names = ["{server_name}"]
 ca_file = "{pki}/ca.pem"
 cert_file = "{pki}/client.pem"
@@ -36,7 +36,7 @@ port = {port}
 remote_dir = "{remote}"
 [security]
 encryption = "tls"
-tls_driver = "gtls"
+tls_driver = "{driver}"
 peer_names = ["{client_name}"]
 ca_file = "{pki}/ca.pem"
 cert_file = "{pki}/server.pem"
@@ -55,20 +55,23 @@ FORWARD = "etc/rsyslog.d/auditd-wizard-forward.conf"
 COLLECT = "etc/rsyslog.d/auditd-wizard-collect.conf"
 
 
-def planned_roots(pki: Path, workdir: Path, remote: Path, os_name: str = "almalinux-9") -> Dict[str, Path]:
+def planned_roots(pki: Path, workdir: Path, remote: Path, os_name: str = "almalinux-9",
+                  driver: str = "gtls") -> Dict[str, Path]:
     """Demo roots after `auditd-wizard apply`: {"sender": root, "receiver": root}."""
-    values = {"port": TLS_PORT, "pki": pki, "remote": remote,
+    values = {"port": TLS_PORT, "pki": pki, "remote": remote, "driver": driver,
               "server_name": SERVER_NAME, "client_name": CLIENT_NAME}
     sender = wizard_set(os_name, SENDER_ANSWERS.format(**values), workdir / "rs-sender").parent.parent
     receiver = wizard_set(os_name, RECEIVER_ANSWERS.format(**values), workdir / "rs-receiver").parent.parent
     return {"sender": sender, "receiver": receiver}
 
 
-def run_planned_tls(pki: Path, scratch: Path) -> Dict[str, Any]:
+def run_planned_tls(pki: Path, scratch: Path, driver: str = "gtls", os_name: str = "almalinux-9",
+                    daemon_root: Optional[Path] = None) -> Dict[str, Any]:
+    """The planned chain; every daemon from the Debian `daemon_root` when given."""
     run = scratch / "run"
     run.mkdir(parents=True, exist_ok=True)
     remote = run / "remote"
-    roots = planned_roots(pki, scratch, remote)
+    roots = planned_roots(pki, scratch, remote, os_name, driver)
     confs = {}
     for role, main, dropin in (("receiver", RECEIVER_MAIN, COLLECT), ("sender", SENDER_MAIN, FORWARD)):
         work = run / ("%s-work" % role)
@@ -86,7 +89,8 @@ def run_planned_tls(pki: Path, scratch: Path) -> Dict[str, Any]:
         "receiver_pid": str(run / "receiver-rsyslogd.pid"),
         "sender_pid": str(run / "sender-rsyslogd.pid"),
         "pki": str(pki), "port": TLS_PORT, "remote_dir": str(remote), "run": str(run),
-        "sender": str(sender), "hostname": SENDER_HOSTNAME, "inject_port": INJECT_PORT}, run)
+        "sender": str(sender), "hostname": SENDER_HOSTNAME, "inject_port": INJECT_PORT,
+        "roots": {role: str(daemon_root) for role in ("sender", "receiver") if daemon_root}}, run)
     seen["dropins"] = {role: (roots[role] / d).read_text()
                        for role, d in (("sender", FORWARD), ("receiver", COLLECT))}
     seen["syslog_plugin"] = (roots["sender"] / "etc/audit/plugins.d/syslog.conf").read_text()

@@ -59,16 +59,17 @@ def _gnutls_client(pki: Path, port: int, role: str, line: str) -> Dict[str, Any]
 def tls_chain(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
     pki, port, remote = Path(args["pki"]), args["port"], Path(args["remote_dir"])
     remote.mkdir(parents=True, exist_ok=True)
-    receiver = ctx.daemons.start("receiver-rsyslogd", [
-        "rsyslogd", "-n", "-f", args["receiver_conf"], "-i", args["receiver_pid"]])
+    receiver = ctx.daemons.start("receiver-rsyslogd", ctx.argv("receiver", [
+        "rsyslogd", "-n", "-f", args["receiver_conf"], "-i", args["receiver_pid"]]))
     if not wait_for(lambda: listening(port) or not receiver.running(), START_TIMEOUT):
         raise RuntimeError("receiver rsyslogd is not listening on %d" % port)
-    sender = ctx.daemons.start("sender-rsyslogd", [
-        "rsyslogd", "-n", "-f", args["sender_conf"], "-i", args["sender_pid"]])
+    sender = ctx.daemons.start("sender-rsyslogd", ctx.argv("sender", [
+        "rsyslogd", "-n", "-f", args["sender_conf"], "-i", args["sender_pid"]]))
     if not wait_for(lambda: ctx.devlog.exists() or not sender.running(), START_TIMEOUT):
         raise RuntimeError("sender rsyslogd did not create %s" % ctx.devlog)
     started = time.monotonic()
-    argv = nested_argv(ctx.python, ["auditd", "-n"], args["hostname"], Path(args["sender"]))
+    argv = nested_argv(ctx.python, ["auditd", "-n"], args["hostname"], Path(args["sender"]),
+                       root=ctx.root("sender"))
     ctx.daemons.start("sender-auditd", argv)
     start_line = "node=%s type=DAEMON_START" % args["hostname"]
     wait_for(lambda: start_line in _remote_text(remote), ARRIVAL_TIMEOUT)

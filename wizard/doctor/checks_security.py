@@ -7,6 +7,9 @@ from typing import List, Optional
 from backends.changes import FileAttributes
 from wizard.doctor.model import OK, PROBLEM, WARNING, Finding
 from wizard.doctor.set_aside import set_aside
+from wizard.plan.methods.rsyslog import ossl_receiver_unsafe, ossl_receiver_warning
+
+_OSSL_PEERS = re.compile(r'StreamDriver\.Name\s*=\s*"ossl"[^)]*PermittedPeer', re.IGNORECASE | re.DOTALL)
 
 
 def keytab(ctx) -> Optional[Finding]:
@@ -77,3 +80,21 @@ def rsyslog(ctx) -> Optional[Finding]:
     return Finding("rsyslog-dropins", "rsyslog drop-ins valid", WARNING, "; ".join(problems) + ".",
                    evidence, fixes, "move the syslog listener meant for audisp-remote aside"
                    if fixes else "", guide_row=13)
+
+
+def rsyslog_ossl_peers(ctx) -> Optional[Finding]:
+    """rsyslog issue #6350: an imtcp listener with the ossl driver and x509/name on an rsyslog
+    that lets unlisted peers in."""
+    listeners = [p for p in _dropins(ctx) if _OSSL_PEERS.search(ctx.read(p) or "")]
+    if not listeners:
+        return None
+    ran = ctx.run(["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}", "rsyslog"])
+    version = ran.stdout.strip() if ran is not None and ran.exit_code == 0 else None
+    evidence = ["%s: imtcp with StreamDriver.Name=\"ossl\" and PermittedPeer" % p for p in listeners]
+    evidence += ran.lines() if ran is not None else []
+    if not ossl_receiver_unsafe(version):
+        return Finding("rsyslog-ossl-peers", "rsyslog refuses unlisted TLS peers", OK,
+                       "rsyslog %s checks the permitted peers with the ossl driver." % version,
+                       evidence, guide_row=13)
+    return Finding("rsyslog-ossl-peers", "rsyslog refuses unlisted TLS peers", WARNING,
+                   ossl_receiver_warning(version), evidence, guide_row=13)

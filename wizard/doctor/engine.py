@@ -36,6 +36,7 @@ CHECKS = (
     ("firewall", None),        # needs the zone and the allowed senders of the answers
     ("kerberos-keytab", checks_security.keytab),
     ("rsyslog-dropins", checks_security.rsyslog),
+    ("rsyslog-ossl-peers", checks_security.rsyslog_ossl_peers),
     ("plugin-running", checks_service.plugin_running),
     ("journal", checks_logs.journal),
     ("selinux-avc", checks_logs.avc),

@@ -7,7 +7,8 @@ x509/name with a permitted peer, rsyslog-gnutls).
 """
 from __future__ import annotations
 
-from typing import List
+import re
+from typing import List, Optional
 
 from backends.changes import Change, Restart
 from wizard import tls
@@ -96,6 +97,9 @@ def receiver(ctx) -> None:
     ctx.drafts.replace(6, path, receiver_dropin(ctx.answers), mode=0o644)
     ctx.note(6, "Each sender's records go to %s/<sender host name>/audit.log."
              % ctx.answers.rsyslog.remote_dir)
+    version = ctx.state.installed.get("rsyslog")
+    if is_tls(ctx.answers) and ctx.answers.security.tls_driver == "ossl" and ossl_receiver_unsafe(version):
+        ctx.warn(8, ossl_receiver_warning(version))
 
 
 # ---------------------------------------------------------------- step 8
@@ -162,3 +166,26 @@ def restart(ctx) -> List[Change]:
         why.append("stops using the removed " + ("one" if kept else "drop-in"))
     return [Restart(start=["systemctl", "restart", "rsyslog"], group=step,
                     description="Restart rsyslog so it " + " and ".join(why))]
+
+
+# rsyslog issue #6350: the ossl driver's handshake retry skipped the peer check of x509/name,
+# so an ossl receiver let in clients not in PermittedPeer (seen on 8.2504: 3 to 5 times out
+# of 5); fixed upstream in 8.2602.0. gtls and ossl senders check the server either way.
+OSSL_PEER_CHECK_FIXED_IN = (8, 2602)
+
+
+def ossl_receiver_unsafe(version: Optional[str]) -> bool:
+    """May an ossl receiver of this rsyslog version ("8.2412.0-1.el10"; None = not installed
+    yet: EL 8, 9 and 10 all ship older ones) let an unlisted peer in?"""
+    if not version:
+        return True
+    numbers = tuple(int(n) for n in re.findall(r"\d+", version.split("-")[0])[:2])
+    return numbers < OSSL_PEER_CHECK_FIXED_IN
+
+
+def ossl_receiver_warning(version: Optional[str]) -> str:
+    return ("rsyslog %s with the ossl driver can let a sender in whose certificate names "
+            "none of the permitted peers (x509/name is skipped when the TLS handshake needs a "
+            "retry: rsyslog issue #6350, fixed in 8.2602.0; seen 3 times in 5 with 8.2504). "
+            "Use security.tls_driver = \"gtls\" on this receiver: gtls refuses them."
+            % (version or "(as EL ships it)"))
