@@ -227,14 +227,18 @@ def test_semanage_add_on_typed_port_fails_modify_works_delete_restores(root, run
     assert "Port tcp/514 already defined" in str(caught.value)
     runner.run(["semanage", "port", "-m", "-t", "audit_port_t", "-p", "tcp", "514"])
     assert load_state(root)["selinux"]["local_ports"] == [{"port": "tcp/514", "type": "audit_port_t"}]
-    assert "audit_port_t                   tcp      60, 514\n" in runner.run(["semanage", "port", "-l"]).stdout
+    # local entries first, as the real semanage lists them
+    assert "audit_port_t                   tcp      514, 60\n" in runner.run(["semanage", "port", "-l"]).stdout
     runner.run(["semanage", "port", "-d", "-p", "tcp", "514"])
     assert load_state(root)["selinux"]["local_ports"] == []
 
 
 def test_semanage_add_untyped_then_delete(root, runner):
+    assert runner.run(["semanage", "port", "-l", "-C"]).stdout == ""    # no local entries: nothing
     runner.run(["semanage", "port", "-a", "-t", "audit_port_t", "-p", "tcp", "8060"])
-    assert "audit_port_t                   tcp      8060\n" in runner.run(["semanage", "port", "-l", "-C"]).stdout
+    assert runner.run(["semanage", "port", "-l", "-C"]).stdout == (
+        "SELinux Port Type              Proto    Port Number\n\n"
+        "audit_port_t                   tcp      8060\n")
     runner.run(["semanage", "port", "-d", "-t", "audit_port_t", "-p", "tcp", "8060"])
     assert load_state(root)["selinux"]["local_ports"] == []
 

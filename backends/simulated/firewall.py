@@ -75,14 +75,17 @@ def _zone_command(firewall: dict, args: list) -> Outcome:
     except RichRuleError as error:
         code = str(error).split(":", 1)[0]
         return failed(_RULE_ERRORS.get(code, INVALID_RULE), f"Error: {error}\n")
-    return _change(entry["rich_rules"], action, rule, f"rule '{rule}'")
+    # real firewalld warns with the rule as it was given, not in its canonical form
+    return _change(entry["rich_rules"], action, rule, value)
 
 
 def _bad_port(value: str) -> Optional[str]:
     match = _PORT.match(value)
     numbers = [int(n) for n in (match.group(1), match.group(3)) if n] if match else []
-    if not match or any(not 1 <= n <= 65535 for n in numbers):
+    if not match:
         return f"Error: INVALID_PORT: {value}\n"
+    if any(not 1 <= n <= 65535 for n in numbers):   # real firewall-cmd names the port part only
+        return f"Error: INVALID_PORT: {value.split('/')[0]}\n"
     return None
 
 

@@ -29,16 +29,19 @@ def _local(selinux: dict) -> Dict[str, str]:
 
 
 def _listing(selinux: dict, local_only: bool) -> str:
+    """As real semanage prints it ("%-30s %-8s %s", ports joined by ", "): local entries first
+    (`-l` lists a port modified with -m under both types); `-l -C` prints the header too, or
+    nothing at all when there are no local entries."""
     by_type: Dict[tuple, List[str]] = {}
-    sources = [_local(selinux)] if local_only else [selinux.get("ports", {}), _local(selinux)]
+    sources = [_local(selinux)] if local_only else [_local(selinux), selinux.get("ports", {})]
     for source in sources:
         for key, port_type in source.items():
             proto, number = key.split("/", 1)
             by_type.setdefault((port_type, proto), [])
             if number not in by_type[(port_type, proto)]:
                 by_type[(port_type, proto)].append(number)
-    lines = [f"{t:<31}{p:<9}{', '.join(numbers)}\n" for (t, p), numbers in sorted(by_type.items())]
-    return ("" if local_only else _HEADER) + "".join(lines)
+    lines = [f"{t:<30} {p:<8} {', '.join(numbers)}\n" for (t, p), numbers in sorted(by_type.items())]
+    return _HEADER + "".join(lines) if lines or not local_only else ""
 
 
 def _parse_port_args(args: List[str]) -> Optional[dict]:
