@@ -11,7 +11,8 @@ from tests.realstack.krb5_setup import kerberos_args, kerberos_sets
 from tests.realstack.prereqs import find_program
 from tests.realstack.security_harness import run_security_scenario
 
-pytestmark = [pytest.mark.realstack, pytest.mark.usefixtures("realstack", "kdc_programs")]
+pytestmark = [pytest.mark.realstack, pytest.mark.usefixtures("realstack", "kdc_programs"),
+              pytest.mark.xdist_group("kerberos")]   # its module fixture runs once
 KDC_PROGRAMS = ("krb5kdc", "kdb5_util", "kadmin.local")
 
 

@@ -21,7 +21,8 @@ from wizard.plan.methods import rsyslog_dropins
 from wizard.model import Answers
 from wizard.rsyslog_check import check_dropin
 
-pytestmark = [pytest.mark.realstack, pytest.mark.usefixtures("realstack")]
+pytestmark = [pytest.mark.realstack, pytest.mark.usefixtures("realstack"),
+              pytest.mark.xdist_group("rsyslog-planned")]   # its module fixture runs once
 
 
 @pytest.fixture(scope="module")

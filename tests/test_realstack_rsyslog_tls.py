@@ -9,7 +9,8 @@ from tests.realstack.conftest import pki, realstack  # noqa: F401 (fixtures)
 from tests.realstack.native_setup import SENDER_HOSTNAME
 from tests.realstack.rsyslog_setup import run_rsyslog_tls
 
-pytestmark = [pytest.mark.realstack, pytest.mark.usefixtures("realstack")]
+pytestmark = [pytest.mark.realstack, pytest.mark.usefixtures("realstack"),
+              pytest.mark.xdist_group("rsyslog-tls")]   # its module fixture runs once
 
 
 @pytest.fixture(scope="module")
