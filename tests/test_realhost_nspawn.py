@@ -143,6 +143,19 @@ def test_doctor_finds_no_problem_on_either_end(story):
     assert sender["remote-reachable"]["status"] == "ok", sender["remote-reachable"]
 
 
+def test_the_senders_live_test_checks_the_chain_and_says_why_it_cannot_make_an_event(story):
+    """`auditd-wizard test` on the sender: auditd, the plugin and the connection are fine;
+    `auditctl -m` is refused in a machine without CAP_AUDIT_WRITE, and the test says so."""
+    ran = story["sender_test"]
+    report = json.loads(ran.stdout)
+    steps = {s["check"]: s for s in report["steps"]}
+    assert ran.exit_code == 3 and report["node"] == HOSTNAMES["sender"], ran
+    assert steps["remote-reachable"]["status"] == "ok", steps
+    assert steps["test-event"]["status"] == "problem"
+    assert "auditctl -m failed" in steps["test-event"]["explanation"]
+    assert any("Operation not permitted" in line for line in steps["test-event"]["evidence"]), steps
+
+
 def test_the_tagged_event_arrives_and_test_expect_finds_it(story):
     assert story["fed"].exit_code == 0, story["fed"]
     expect = story["expect"]

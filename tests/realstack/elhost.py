@@ -8,7 +8,8 @@
 Each machine is the cached hosttools root (tests/realstack/roots.py) dressed as AlmaLinux 9.6
 (rootfiles/hosttools/finish.sh): EL's `service` and auditd legacy actions, RefuseManualStop=yes,
 stand-in EL packages in its rpm database and a local dnf repository. Commands run with
-`nsenter -t <PID 1> -a` and a clean environment, as root on "/" in the container."""
+`nsenter -t <PID 1> -a` and a clean environment, as root on "/" in the container, without
+CAP_AUDIT_WRITE and CAP_AUDIT_CONTROL (like everything in the machine)."""
 from __future__ import annotations
 
 import json
@@ -22,6 +23,7 @@ from typing import Dict, List, Optional, Sequence
 
 from backends.runner import CommandError, CommandResult
 from tests.realstack.harness import REPO
+from tests.realstack.nspawn import NO_AUDIT_CAPS
 
 READY_TIMEOUT = 150
 CLEAN_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -98,7 +100,7 @@ class ElLab:
 
     def run(self, machine: str, argv: Sequence[str], input: Optional[str] = None,
             timeout: float = 300, env: Optional[Dict[str, str]] = None) -> Ran:
-        full = ["nsenter", "-t", str(self.pid(machine)), "-a", "--", "env", "-i"]
+        full = NO_AUDIT_CAPS + ["nsenter", "-t", str(self.pid(machine)), "-a", "--", "env", "-i"]
         full += ["%s=%s" % kv for kv in dict(CLEAN_ENV, **(env or {})).items()] + list(argv)
         started = time.monotonic()
         done = subprocess.run(full, input=(input or "").encode(), stdout=subprocess.PIPE,
@@ -138,8 +140,12 @@ class ElLab:
             for wheel in wheelhouse.glob("*.whl"):
                 os.link(str(wheel), str(target / wheel.name)) if _same_fs(wheel, target) \
                     else _copy(wheel, target / wheel.name)
-        self.check(machine, ["python3", "-m", "venv", WIZARD_VENV])
-        ran = self.check(machine, [WIZARD_VENV + "/bin/pip", "install", "--quiet", "--no-index",
+        # pip runs from its own wheel: a venv without ensurepip's copy is made in a moment,
+        # and nothing is byte-compiled ahead (the first run of each module does it)
+        pip = next(wheelhouse.glob("pip-*.whl")).name
+        self.check(machine, ["python3", "-m", "venv", "--without-pip", WIZARD_VENV])
+        ran = self.check(machine, [WIZARD_VENV + "/bin/python", "/srv/lab/wheelhouse/%s/pip" % pip,
+                                   "install", "--quiet", "--no-index", "--no-compile",
                                    "--disable-pip-version-check", "--find-links",
                                    "/srv/lab/wheelhouse", "auditd-wizard"])
         self.check(machine, ["ln", "-sf", WIZARD_VENV + "/bin/auditd-wizard",

@@ -18,13 +18,15 @@ import json
 import secrets
 import time
 from types import SimpleNamespace
-from typing import Any, Dict, List
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, List
 
 from tests.realstack.elhost import ElLab, MachineRunner, Ran
 from wizard.probe import read_system_state
 
 NETWORK = {"receiver": "10.88.0.1", "sender": "10.88.0.2", "stranger": "10.88.0.3"}
 HOSTNAMES = {"receiver": "receiver.lab.test", "sender": "sender01.lab.test"}
+MACHINES = ("receiver", "sender")
 PORT = 6060
 RECEIVER_ANSWERS = """role = "receiver"
 [receiver]
@@ -145,23 +147,30 @@ def tagged_record(node: str, nonce: str) -> str:
             "terminal=pts/0 res=success'\n" % (node, int(time.time()), nonce))
 
 
+def _both(function: Callable[[str], Any]) -> Dict[str, Any]:
+    """function(machine) on both machines at once (they are independent here)."""
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(MACHINES, pool.map(function, MACHINES)))
+
+
 def run_story(lab: ElLab) -> Dict[str, Any]:
-    seen: Dict[str, Any] = {"before": {m: snapshot(lab, m) for m in ("receiver", "sender")}}
+    seen: Dict[str, Any] = {"before": _both(lambda m: snapshot(lab, m))}
     for machine, answers in (("receiver", RECEIVER_ANSWERS), ("sender", SENDER_ANSWERS)):
         (lab.share(machine) / "answers.toml").write_text(answers)
     log = "/var/log/audit/audit.log"
+    apply = ["apply", "--answers", "/srv/lab/answers.toml", "--yes"]
 
-    seen["receiver_apply"] = _wizard(lab, "receiver", "apply", "--answers", "/srv/lab/answers.toml", "--yes")
+    # the receiver first: the sender's restart connects to it at once
+    seen["receiver_apply"] = _wizard(lab, "receiver", *apply)
     seen["receiver_applied"] = snapshot(lab, "receiver")
-    seen["sender_apply"] = _wizard(lab, "sender", "apply", "--answers", "/srv/lab/answers.toml", "--yes")
+    seen["sender_apply"] = _wizard(lab, "sender", *apply)
     seen["sender_applied"] = snapshot(lab, "sender")
     # the probe's parsers on what the real tools print (the only thing they use is the runner)
-    seen["probed"] = {m: read_system_state(SimpleNamespace(runner=MachineRunner(lab, m)))
-                      for m in ("receiver", "sender")}
+    seen["probed"] = _both(lambda m: read_system_state(SimpleNamespace(runner=MachineRunner(lab, m))))
     seen["sender_start_arrived"] = _wait_for(
         lab, "receiver", log, "node=%s type=DAEMON_START" % HOSTNAMES["sender"], ARRIVAL_TIMEOUT)
 
-    seen["doctor"] = {m: _wizard(lab, m, "doctor", "--json") for m in ("receiver", "sender")}
+    seen["doctor"] = _both(lambda m: _wizard(lab, m, "doctor", "--json"))
     seen["sender_test"] = _wizard(lab, "sender", "test", "--json", timeout=120)
 
     nonce = secrets.token_hex(6)        # the form `auditd-wizard test` tags its events with
@@ -175,15 +184,14 @@ def run_story(lab: ElLab) -> Dict[str, Any]:
     seen["connect_allowed"] = _connect(lab, NETWORK["sender"])
     seen["connect_stranger"] = _connect(lab, NETWORK["stranger"])
 
-    seen["reapply"] = {m: _wizard(lab, m, "apply", "--answers", "/srv/lab/answers.toml", "--yes")
-                       for m in ("receiver", "sender")}
-    seen["journals_applied"] = {m: _journals(lab, m) for m in ("receiver", "sender")}
+    seen["reapply"] = _both(lambda m: _wizard(lab, m, *apply))
+    seen["journals_applied"] = {m: _journals(lab, m) for m in MACHINES}
     seen["receiver_log"] = lab.read("receiver", log) or ""
 
-    seen["sender_rollback"] = _wizard(lab, "sender", "rollback", "--last")
-    seen["receiver_rollback"] = _wizard(lab, "receiver", "rollback", "--last")
-    seen["after"] = {m: snapshot(lab, m) for m in ("receiver", "sender")}
-    seen["journals_after"] = {m: _journals(lab, m) for m in ("receiver", "sender")}
+    rollbacks = _both(lambda m: _wizard(lab, m, "rollback", "--last"))
+    seen["receiver_rollback"], seen["sender_rollback"] = rollbacks["receiver"], rollbacks["sender"]
+    seen["after"] = _both(lambda m: snapshot(lab, m))
+    seen["journals_after"] = {m: _journals(lab, m) for m in MACHINES}
     # the drop-in is really there: the refusal a wizard that ran it would have met
     seen["systemctl_restart"] = lab.run("sender", ["systemctl", "restart", "auditd"])
     return seen

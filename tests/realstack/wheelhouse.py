@@ -39,6 +39,10 @@ def requirements() -> List[str]:
     return list(tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"])
 
 
+def _key(root: Path) -> str:
+    return hashlib.sha256(("\n".join(requirements() + ["pip"]) + str(root)).encode()).hexdigest()[:12]
+
+
 def _in_root(root: Path, out: Path, source: Path, args: List[str]) -> None:
     """Under `unshare -m`: build in an overlay of `root`, results in `out`."""
     work = out.parent / (".%s-root" % out.name)
@@ -83,7 +87,8 @@ def _build(root: Path, out: Path, with_dependencies: bool) -> None:
     shutil.copytree(str(REPO), str(source), ignore=shutil.ignore_patterns(*NOT_SOURCE))
     argv = ["unshare", "--mount", "--propagation", "private", sys.executable, "-m",
             "tests.realstack.wheelhouse", str(root), str(out), str(source)]
-    argv += requirements() if with_dependencies else []
+    # pip's own wheel too: the machine installs with it (elhost.install_wizard)
+    argv += requirements() + ["pip"] if with_dependencies else []
     done = subprocess.run(argv, cwd=str(REPO), env=dict(os.environ, PYTHONPATH=str(REPO)),
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, timeout=TIMEOUT, close_fds=True)
@@ -96,7 +101,7 @@ def _build(root: Path, out: Path, with_dependencies: bool) -> None:
 def build_wheelhouse(out: Path, root: Path) -> Path:
     """out/ with every dependency (built once per dependency list and root, then cached) and
     the wizard's wheel (built now)."""
-    key = hashlib.sha256(("\n".join(requirements()) + str(root)).encode()).hexdigest()[:12]
+    key = _key(root)
     cached = CACHE / ("wheelhouse-%s" % key)
     if not (cached / ".complete").is_file():
         work = CACHE / (".wheelhouse-%s-%d" % (key, os.getpid()))
