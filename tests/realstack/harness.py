@@ -24,7 +24,7 @@ from tests.realstack.keyvalue import get_key, set_keys
 from tests.realstack.prereqs import find_program
 
 REPO = Path(__file__).resolve().parents[2]
-SCENARIO_TIMEOUT = 60
+SCENARIO_TIMEOUT = 120
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from tests.realstack.netutil import listening
 from tests.realstack.ns import nested_argv, require_visible
 from tests.realstack.procs import file_contains, read, wait_for
 
-START_TIMEOUT = 5
+START_TIMEOUT = 30   # an upper bound: waits end when the daemon listens (or exits)
 ARRIVAL_TIMEOUT = 8
 ABSENCE_GRACE = 0.5
 

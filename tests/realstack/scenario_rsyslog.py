@@ -22,7 +22,7 @@ from tests.realstack.netutil import listening
 from tests.realstack.ns import nested_argv
 from tests.realstack.procs import read, wait_for
 
-START_TIMEOUT = 10
+START_TIMEOUT = 30   # an upper bound: waits end when the daemon listens (or exits)
 ARRIVAL_TIMEOUT = 10
 CLIENT_TIMEOUT = 5
 ABSENCE_GRACE = 0.5

@@ -18,7 +18,7 @@ from tests.realstack.ns import nested_argv
 from tests.realstack.scenario_native import start_receiver
 from tests.realstack.procs import file_contains, read, wait_for
 
-START_TIMEOUT = 8
+START_TIMEOUT = 30   # an upper bound: waits end when the daemon listens (or exits)
 ARRIVAL_TIMEOUT = 10
 REFUSAL_WAIT = 3
 
