@@ -119,11 +119,14 @@ def test_the_probe_reads_the_real_state_right(story):
     for state in (receiver, sender):
         assert state.enabled["auditd"] and state.active["auditd"]
         assert state.port_types[("tcp", PORT)] == "audit_port_t"      # the local label
-        assert state.port_types[("tcp", 60)] == "audit_port_t"        # the policy's
+        assert state.local_port_types == {("tcp", PORT): "audit_port_t"}
+        assert state.port_types[("tcp", 60)] == state.policy_port_types[("tcp", 60)] == "audit_port_t"
         assert state.port_types[("tcp", 514)] == "rsh_port_t"
         assert state.firewall_running and state.firewall_zone == "public"
-    assert receiver.rich_rules == {RICH_RULE} and receiver.open_ports == set()
-    assert sender.rich_rules == set()
+    # runtime and permanent apart, the rule in firewalld's canonical form, no open port
+    assert receiver.firewall == {"public": {("runtime", "rich-rule", RICH_RULE),
+                                            ("permanent", "rich-rule", RICH_RULE)}}
+    assert sender.firewall == {"public": set()}
 
 
 def test_auditd_is_restarted_the_el_way_never_with_systemctl_restart(story):
