@@ -17,6 +17,7 @@ from wizard.steps import STEPS
 from wizard.plan.errors import PlanError
 from screens.export import ExportScreen
 from screens.findings_view import progress_text
+from screens.forms import in_words
 from screens.keybar import KeyBar
 from screens.ask import Ask
 from screens.confirm_apply import ConfirmApplyScreen
@@ -72,8 +73,8 @@ def preflight_text(session, colour: bool):
         label = "BLOCKER" if f.level == "blocker" else "Warning"
         out.append(f"{label} (step {f.step}): ", style=("bold red" if f.level == "blocker" else "bold")
                    if colour else "")
-        out.append(f.text + "\n")
-    return [f.text.splitlines()[0] for f in findings if f.level == "blocker"], out
+        out.append(in_words(f.text) + "\n")
+    return [in_words(f.text.splitlines()[0]) for f in findings if f.level == "blocker"], out
 
 
 def fixes_text(session, findings, colour: bool):

@@ -5,6 +5,7 @@ A pane never decides which step comes next; the App does. A pane only reports th
 preview changed (so the side list can mark steps with changes)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar, Dict, List, Optional, Tuple
 
 from rich.text import Text
@@ -202,7 +203,9 @@ class StepPane(VerticalScroll):
         return text
 
     def preview_items(self) -> list:
-        return self.session.step_preview(self.STEP)
+        """The step's preview; its notes and findings name fields by their labels."""
+        return [replace(item, text=in_words(item.text)) if item.kind == "note" else item
+                for item in self.session.step_preview(self.STEP)]
 
     def refresh_preview(self) -> None:
         self._timer = None

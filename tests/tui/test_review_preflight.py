@@ -42,6 +42,7 @@ def test_review_names_the_blockers_and_applies_only_after_the_second_yes(tmp_pat
     assert "== Before applying" in seen["text"]
     assert "BLOCKER (step 8): No default_realm in /etc/krb5.conf" in seen["text"]
     assert "BLOCKER (step 8): /etc/audit/audisp-remote.key does not exist" in seen["text"]
+    assert "security.run_kadmin" not in seen["text"] and '"Create with kadmin"' in seen["text"]
     screen_id, question = seen["second"]
     assert screen_id == "confirm-blocked"
     assert "Apply anyway?" in question and "No default_realm" in question
@@ -60,3 +61,22 @@ def test_a_steps_preview_names_blockers_and_warnings_as_such(tmp_path):
     answers.write_text('role = "receiver"\n[receiver]\nmax_per_addr = 1\nclient_max_idle = 0\n')
     shown = render_preview(Session.open(str(root), str(answers)).step_preview(8), colour=False).plain
     assert "Warning: tcp_max_per_addr = 1 with tcp_client_max_idle = 0" in shown
+
+
+def test_a_steps_findings_name_fields_by_their_labels(tmp_path):
+    """The planner writes `security.run_kadmin` for answers files; step 8 on screen says
+    "Create with kadmin", the label right above it."""
+    root = new_root(tmp_path)
+    answers = tmp_path / "answers.toml"
+    answers.write_text(KERBEROS_SENDER)
+    app = make_app(Session.open(str(root), str(answers)), start_at=8)
+    seen = {}
+
+    async def scenario(pilot):
+        await pilot.pause(0.3)
+        seen["preview"] = str(app.frame.pane(8).query_one(".preview").render())
+
+    drive(app, scenario)
+    assert "Blocker: /etc/audit/audisp-remote.key does not exist" in seen["preview"]
+    assert "security.run_kadmin" not in seen["preview"]
+    assert '"Create with kadmin"' in seen["preview"]
