@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from wizard.plan.methods import rsyslog_dropins
 from wizard.answers import dump_answers
-from wizard.export import file_tasks, rsyslog_tasks, system_tasks
+from wizard.export import file_tasks, native_tasks, rsyslog_tasks, system_tasks
 from wizard.export.recording import ExportPlan, export_facts, record_for_export
 from wizard.export.variables import answer_variables, described
 from wizard.export.yaml_text import dump
@@ -15,19 +14,21 @@ from wizard.facts import HostFacts
 from wizard.model import Answers
 
 ROLE = "auditd_wizard"
+# Each method's part of the playbook, the same functions in each (one more method = one more module).
+METHODS = {"audisp-remote": native_tasks, "rsyslog": rsyslog_tasks}
 
 
 def group_name(answers: Answers) -> str:
     return "audit_senders" if answers.role == "sender" else "audit_receivers"
 
 
-def _native(answers: Answers) -> bool:
-    return answers.method == "audisp-remote"
+def _method(answers: Answers):
+    return METHODS[answers.method]
 
 
 def _whole_files(answers: Answers, plan: ExportPlan) -> List[Dict[str, object]]:
-    """Files written whole other than the rsyslog drop-ins (those have tasks of their own)."""
-    dropins = () if _native(answers) else rsyslog_dropins.dropin_paths(export_facts().layout)
+    """Files written whole other than the method's drop-ins (those have tasks of their own)."""
+    dropins = _method(answers).dropin_paths(export_facts().layout)
     return [entry for entry in file_tasks.whole_file_entries(plan.files) if entry["path"] not in dropins]
 
 
@@ -41,15 +42,11 @@ def _role_vars(answers: Answers, plan: ExportPlan, facts: Optional[HostFacts]) -
     if whole:
         values["auditd_wizard_whole_files"] = whole
     values.update(file_tasks.regexp_vars())
-    if not _native(answers):
-        values.update(rsyslog_tasks.role_vars(answers, (facts or export_facts()).layout))
+    values.update(_method(answers).role_vars(answers, plan, (facts or export_facts()).layout))
     if answers.selinux.manage:
-        if _native(answers):
-            values["auditd_wizard_selinux_ports"] = system_tasks.selinux_ports(answers, plan)
         values["auditd_wizard_port_label_line"] = system_tasks.PORT_LABEL_LINE
     if system_tasks.wants_firewall(plan):
-        values["auditd_wizard_firewall_port"] = "{{ %s }}" % (
-            "auditd_wizard_listen_port" if _native(answers) else rsyslog_tasks.PORT_VARIABLE)
+        values["auditd_wizard_firewall_port"] = "{{ %s }}" % _method(answers).PORT_VARIABLE
         values["auditd_wizard_firewall_rules"] = (
             "{{ [['port', '']] if not auditd_wizard_allowed_senders else "
             "(['rich-rule'] * (auditd_wizard_allowed_senders | length)) | zip(auditd_wizard_allowed_senders) | list }}")
@@ -71,12 +68,9 @@ def _main_tasks(answers: Answers, plan: ExportPlan) -> List[Dict[str, object]]:
                       "loop": "{{ auditd_wizard_whole_files }}",
                       "loop_control": {"label": "{{ item.path }}"},
                       "notify": "Restart auditd"})
-    if not _native(answers):
-        tasks.extend(rsyslog_tasks.file_tasks())
-        if answers.security.encryption == "tls":
-            tasks.extend(rsyslog_tasks.key_tasks())
+    tasks.extend(_method(answers).file_tasks(answers))
     if answers.selinux.manage:
-        tasks.extend(system_tasks.selinux_tasks() if _native(answers) else rsyslog_tasks.selinux_tasks())
+        tasks.extend(_method(answers).selinux_tasks())
     if system_tasks.wants_firewall(plan):
         tasks.extend(system_tasks.firewall_tasks())
     if system_tasks.wants_service(plan):
@@ -101,15 +95,6 @@ def _inventory(answers: Answers) -> str:
             f"[{group_name(answers)}]\n{example}\n")
 
 
-def _rsyslog_readme(answers: Answers) -> str:
-    if _native(answers):
-        return ""
-    return ("The rsyslog method: the wizard's drop-in under /etc/rsyslog.d is written whole (its\n"
-            "target, port, permitted peers and certificate paths come from the variables), rsyslogd's\n"
-            "port gets an SELinux syslog port type, and rsyslog is restarted when the drop-in changed\n"
-            "(`systemctl restart rsyslog` is fine for rsyslog). The certificates must be in place.\n\n")
-
-
 def _readme(answers: Answers) -> str:
     return f"""# auditd-wizard export: {answers.role}, method {answers.method}
 
@@ -126,18 +111,17 @@ SELinux, opens the listen port in firewalld on a receiver, starts auditd, and re
 a file changed with `service auditd restart` (or `auditctl --signal TERM` and a start where the
 `service` command is missing), never `systemctl restart auditd`, which auditd refuses.
 
-{_rsyslog_readme(answers)}A second run changes nothing. Per-group and per-host values are variables (group_vars/, or
+{_method(answers).README}A second run changes nothing. Per-group and per-host values are variables (group_vars/, or
 host_vars/HOST.yml); everything else follows the answers: change them and export again.
 """
 
 
 def _handlers(answers: Answers) -> str:
-    auditd = system_tasks.handler_tasks()
-    return auditd if _native(answers) else rsyslog_tasks.handler_text(auditd)
+    return _method(answers).handler_text(system_tasks.handler_tasks())
 
 
 def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts] = None) -> List[Path]:
-    refusal = None if _native(answers) else rsyslog_tasks.refusal(answers)
+    refusal = _method(answers).refusal(answers)
     if refusal:
         from wizard.export import ExportError
         raise ExportError(refusal)

@@ -19,6 +19,10 @@ from wizard.export.yaml_text import dump
 from wizard.model import Answers
 
 PORT_VARIABLE = "auditd_wizard_rsyslog_port"
+README = ("The rsyslog method: the wizard's drop-in under /etc/rsyslog.d is written whole (its\n"
+          "target, port, permitted peers and certificate paths come from the variables), rsyslogd's\n"
+          "port gets an SELinux syslog port type, and rsyslog is restarted when the drop-in changed\n"
+          "(`systemctl restart rsyslog` is fine for rsyslog). The certificates must be in place.\n\n")
 DROPIN_DIR_VARIABLE = "auditd_wizard_rsyslog_dropin_dir"
 
 # Markers the planner's text is rendered with; none can occur in a drop-in otherwise.
@@ -88,7 +92,12 @@ def tls_variables(answers: Answers) -> Dict[str, object]:
             "auditd_wizard_tls_key_file": s.key_file}
 
 
-def role_vars(answers: Answers, layout) -> Dict[str, object]:
+def dropin_paths(layout) -> List[str]:
+    """Written by the tasks below, not with the files written whole."""
+    return rsyslog_dropins.dropin_paths(layout)
+
+
+def role_vars(answers: Answers, plan, layout) -> Dict[str, object]:
     name, text = dropin_template(answers)
     values: Dict[str, object] = {
         DROPIN_DIR_VARIABLE: layout.rsyslog_dropin_dir,
@@ -110,7 +119,12 @@ def refusal(answers: Answers) -> Optional[str]:
     return None
 
 
-def file_tasks() -> List[Dict[str, object]]:
+def file_tasks(answers: Answers) -> List[Dict[str, object]]:
+    """The drop-ins, and the TLS key's mode when TLS is on."""
+    return _dropin_tasks() + (key_tasks() if answers.security.encryption == "tls" else [])
+
+
+def _dropin_tasks() -> List[Dict[str, object]]:
     # The wizard keeps an existing file's mode and owner, and makes a new one 0644 root:root
     # (a missing directory 0755), so mode and owner are given only for what is not there yet.
     directory = "{{ auditd_wizard_prefix }}{{ %s }}" % DROPIN_DIR_VARIABLE
