@@ -295,24 +295,31 @@ class WizardApp(App):
             self._opened_answers = self.session.answers
         self._sync_frame()
 
-    def rollback_transaction(self, tx_id: str, then: Callable[[bool], None]) -> None:
+    def rollback_transaction(self, tx_id: str, then: Callable[[bool], None], force: bool = False,
+                             cascade: bool = False) -> None:
         self.notify(f"Rolling back {tx_id}...")
-        self._rollback_worker(tx_id, then)
+        self._rollback_worker(tx_id, then, force, cascade)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rollback")
-    def _rollback_worker(self, tx_id: str, then: Callable[[bool], None]) -> None:
+    def _rollback_worker(self, tx_id: str, then: Callable[[bool], None], force: bool,
+                         cascade: bool) -> None:
+        kept: List[str] = []
+        done = [tx_id]
         try:
-            result = self.session.rollback(tx_id)
+            result = self.session.rollback(tx_id, force=force, cascade=cascade)
             ok, error = result.ok, result.error
-        except Exception as exc:
+            kept = [f"your version of {k.path} is kept in {k.copy}" for k in result.kept]
+            done = result.rolled_back or done
+        except Exception as exc:   # a refusal (changed since, later transactions): nothing changed
             ok, error = False, str(exc)
-        self.call_from_thread(self._rollback_done, tx_id, ok, error, then)
+        self.call_from_thread(self._rollback_done, ", ".join(done), ok, error, kept, then)
 
-    def _rollback_done(self, tx_id, ok, error, then) -> None:
+    def _rollback_done(self, done: str, ok: bool, error, kept: List[str], then) -> None:
         if ok:
-            self.notify(f"Rolled back {tx_id}: the files and services are as before it.")
+            self.notify(f"Rolled back {done}: the files and services are as before it."
+                        + "".join(f"\n{line}" for line in kept))
         else:
-            self.notify(f"Rollback of {tx_id} failed: {error}", severity="error")
+            self.notify(f"Rollback of {done} failed: {error}", severity="error")
         self._sync_frame()
         then(ok)
 

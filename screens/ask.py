@@ -2,7 +2,7 @@
 no unless y is pressed (n, Esc and F8 say no)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,11 +42,26 @@ def quit_question(applied_before: bool) -> Ask:
                f"discards them; {host}.\n\ny = quit, n = stay", id="confirm-quit")
 
 
-def rollback_question(tx_id: str, n_changes: int) -> Ask:
+def rollback_question(tx_id: str, n_changes: int, later: Sequence[str] = (),
+                      changed: Sequence[str] = ()) -> Ask:
+    """Names what the rollback does besides (as `rollback --cascade --force` would): later
+    transactions that changed the same things go first, newest first; what was changed since
+    the wizard applied it is restored, with the admin's versions kept in the journal."""
     noun = "change" if n_changes == 1 else "changes"
-    return Ask(f"Roll back transaction {tx_id} ({n_changes} {noun})?",
-               "Its files are restored as they were before it and its commands are undone on "
-               "this host.\n\ny = roll back, n = keep it", id="confirm-rollback")
+    title = f"Roll back transaction {tx_id} ({n_changes} {noun})?"
+    if later:
+        title = f"Roll back {tx_id} and {len(later)} later one{'s' if len(later) > 1 else ''}?"
+    text = ("Its files are restored as they were before it and its commands are undone on "
+            "this host.")
+    if later:
+        text += ("\n\nLater transactions changed the same things; they are rolled back first, "
+                 f"newest first: {', '.join(later)}.")
+    if changed:
+        shown = "\n".join("  " + line for line in changed[:6])
+        more = f"\n  and {len(changed) - 6} more (auditd-wizard status)" if len(changed) > 6 else ""
+        text += ("\n\nChanged since the wizard applied it; restored, and your versions are kept "
+                 f"in the journal:\n{shown}{more}")
+    return Ask(title, text + "\n\ny = roll back, n = keep it", id="confirm-rollback")
 
 
 def replace_question(what: str) -> Ask:

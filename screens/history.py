@@ -1,7 +1,7 @@
 """History: past transactions with their diffs; roll one back."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +34,24 @@ def what_happened(tx, trial: Optional[str] = None) -> str:
         return TRIAL_WORDS[trial]
     return {"applied": "applied", "applying": "interrupted", "rolling-back": "interrupted undo",
             "rollback-incomplete": "rollback INCOMPLETE"}.get(tx.status, tx.status)
+
+
+def ask_rollback(screen: Screen, session, tx, then: Callable[[bool], None]) -> None:
+    """Ask first (it's a production host), naming the later transactions rolled back with it
+    and what was changed since (restored, the admin's versions kept in the journal); then roll
+    back in the App's worker."""
+    members = {tx.id, *tx.later}
+    try:
+        changed = [d.line() for d in session.verify().drift if d.tx_id in members]
+    except Exception:
+        changed = []    # the rollback checks again and refuses with the reason
+
+    def answered(yes: Optional[bool]) -> None:
+        if yes:
+            shell(screen.app).rollback_transaction(tx.id, then=then, force=bool(changed),
+                                                   cascade=bool(tx.later))
+
+    screen.app.push_screen(rollback_question(tx.id, tx.n_changes, tx.later, changed), answered)
 
 
 class HistoryScreen(Screen):
@@ -119,11 +137,7 @@ class HistoryScreen(Screen):
         if tx is None:
             return
 
-        def answered(yes: Optional[bool]) -> None:
-            if yes:
-                shell(self.app).rollback_transaction(tx.id, then=lambda ok: self._reload())
-
-        self.app.push_screen(rollback_question(tx.id, tx.n_changes), answered)
+        ask_rollback(self, self.session, tx, then=lambda ok: self._reload())
 
     def _reload(self) -> None:
         self.rows = self.session.history()

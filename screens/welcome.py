@@ -5,7 +5,6 @@ it says "Reading this host..." and `fill(session)` adds the facts and the choice
 worker has opened the Session. `LoadingScreen` stands in for the steps with --start-at."""
 from __future__ import annotations
 
-from typing import Optional
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,9 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from screens.keybar import KeyBar
-from screens.ask import rollback_question
+from screens.history import ask_rollback
 from screens.forms import in_words
-from screens.shell import shell
 from screens.widgets import AsciiSelect, framed
 from screens.widgets import Plain
 
@@ -157,11 +155,7 @@ class WelcomeScreen(Screen[bool]):
         if tx is None:
             return
 
-        def answered(yes: Optional[bool]) -> None:
-            if yes:
-                shell(self.app).rollback_transaction(tx.id, then=self._after_rollback)
-
-        self.app.push_screen(rollback_question(tx.id, tx.n_changes), answered)
+        ask_rollback(self, self.session, tx, then=self._after_rollback)
 
     def _after_rollback(self, ok: bool) -> None:
         if ok:
