@@ -308,18 +308,19 @@ class WizardApp(App):
         try:
             result = self.session.rollback(tx_id, force=force, cascade=cascade)
             ok, error = result.ok, result.error
-            kept = [f"your version of {k.path} is kept in {k.copy}" for k in result.kept]
+            kept = [f"Your version of {k.path} is kept in {k.copy}" for k in result.kept]
             done = result.rolled_back or done
         except Exception as exc:   # a refusal (changed since, later transactions): nothing changed
             ok, error = False, str(exc)
-        self.call_from_thread(self._rollback_done, ", ".join(done), ok, error, kept, then)
+        self.call_from_thread(self._rollback_done, done, ok, error, kept, then)
 
-    def _rollback_done(self, done: str, ok: bool, error, kept: List[str], then) -> None:
+    def _rollback_done(self, done: List[str], ok: bool, error, kept: List[str], then) -> None:
         if ok:
-            self.notify(f"Rolled back {done}: the files and services are as before it."
+            self.notify(f"Rolled back {', '.join(done)}: the files and services are as before "
+                        f"{'them' if len(done) > 1 else 'it'}."
                         + "".join(f"\n{line}" for line in kept))
         else:
-            self.notify(f"Rollback of {done} failed: {error}", severity="error")
+            self.notify(f"Rollback of {', '.join(done)} failed: {error}", severity="error")
         self._sync_frame()
         then(ok)
 
