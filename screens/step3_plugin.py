@@ -8,8 +8,13 @@ from screens.step_base import StepPane
 class PluginPane(StepPane):
     STEP = 3
     ROLES = ("sender",)
-    EXPLANATION = ("Activates the plugin that passes every event to the forwarder: "
-                   "au-remote.conf for audisp-remote, syslog.conf for rsyslog.")
+    BY_METHOD = {
+        "audisp-remote": "Activates plugins.d/au-remote.conf: auditd hands every event to "
+                         "audisp-remote, which sends it to the receiver (step 4).",
+        "rsyslog": "Activates audit's syslog plugin (plugins.d/syslog.conf): auditd hands every "
+                   "event to rsyslog under the facility below, and step 4's drop-in forwards "
+                   "that facility only.",
+    }
     FIELDS = (
         FieldSpec("rsyslog.facility", "Syslog facility", visible=rsyslog),
     )

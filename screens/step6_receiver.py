@@ -8,8 +8,13 @@ from screens.step_base import StepPane
 class ReceiverPane(StepPane):
     STEP = 6
     ROLES = ("receiver",)
-    EXPLANATION = ("Makes this host accept forwarded events: auditd listens itself "
-                   "(audisp-remote method), or rsyslog writes one file per sender.")
+    BY_METHOD = {
+        "audisp-remote": "auditd itself listens for the senders (tcp_listen_port in "
+                         "auditd.conf) and writes their events into its own log; below: how many "
+                         "connections it takes and when it drops an idle one.",
+        "rsyslog": "rsyslog listens for the senders and writes each sender's records to a "
+                   "file of its own: SENDER/audit.log in the folder below.",
+    }
     FIELDS = (
         FieldSpec("receiver.listen_port", "Listen port", visible=native),
         FieldSpec("rsyslog.port", "Listen port", visible=rsyslog),

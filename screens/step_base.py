@@ -28,6 +28,7 @@ PREVIEW_DEBOUNCE = 0.15   # seconds after the last keystroke
 class StepPane(VerticalScroll):
     STEP: ClassVar[int] = 0
     EXPLANATION: ClassVar[str] = ""
+    BY_METHOD: ClassVar[Dict[str, str]] = {}   # the explanation for one method, when it differs
     FIELDS: ClassVar[Tuple[FieldSpec, ...]] = ()
     ROLES: ClassVar[Tuple[str, ...]] = ("sender", "receiver")
     GUIDE_NOTE: ClassVar[str] = ""       # why not what the popular guide says
@@ -82,8 +83,8 @@ class StepPane(VerticalScroll):
         return self.session.answers.role in self.ROLES
 
     def explanation(self) -> str:
-        """What this step does, for the role chosen on Welcome."""
-        return self.EXPLANATION
+        """What this step does, for the method (and role) chosen on Welcome."""
+        return self.BY_METHOD.get(self.session.answers.method, self.EXPLANATION)
 
     def role_note(self) -> str:
         role = self.session.answers.role
