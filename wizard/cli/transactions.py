@@ -50,7 +50,8 @@ def rollback(args) -> int:
         print(f"Your version of {kept.path} is kept in {kept.copy}")
     if result.journal_problem:
         print(f"Note: {result.journal_problem}", file=sys.stderr)
-    done = " and ".join(result.rolled_back) or tx_id
+    ids = result.rolled_back or [tx_id]
+    done = ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
     if result.ok:
         print(f"Rolled back transaction{'s' if len(result.rolled_back) > 1 else ''} {done}: "
               f"{len(result.undone)} changes restored.")
