@@ -157,6 +157,7 @@ def test_the_senders_live_test_checks_the_chain_and_says_why_it_cannot_make_an_e
     assert steps["remote-reachable"]["status"] == "ok", steps
     assert steps["test-event"]["status"] == "problem"
     assert "auditctl -m failed" in steps["test-event"]["explanation"]
+    assert "CAP_AUDIT_WRITE" in steps["test-event"]["explanation"]
     evidence = steps["test-event"]["evidence"]
     assert evidence[0].startswith("$ auditctl -m ") and "(exit 0)" not in evidence[0], evidence
     assert any("You must be root" in line for line in evidence[1:]), evidence

@@ -3,7 +3,7 @@ tagged audit message (never a write to /etc/passwd); the sandbox says it has no 
 import json
 
 from backends.host import Host
-from backends.simulated import load_state
+from backends.simulated import load_state, save_state
 from wizard.cli import main
 from wizard.doctor import delivery
 from wizard.facts import gather_facts
@@ -38,6 +38,20 @@ def test_sender_test_in_the_sandbox(tmp_path):
     assert (root / "etc/passwd").read_bytes() == passwd
     assert progress == ["auditd", "plugin", "connect", "event", "arrival"]
     assert report.ok
+
+
+def test_auditctl_refused_without_cap_audit_write_is_explained(tmp_path):
+    """auditctl -m's own words in a machine without CAP_AUDIT_WRITE (real 3.0.9, exit 4), even
+    to root: the step says what they mean there."""
+    root = applied(tmp_path)
+    state = load_state(root)
+    state.setdefault("fail", []).append({"argv": ["auditctl", "-m"], "exit_code": 4,
+                                         "stderr": "You must be root to run this program."})
+    save_state(root, state)
+    steps = {s.check: s for s in Session.open(str(root)).run_test().steps}
+    event = steps["test-event"]
+    assert event.status == "problem" and "CAP_AUDIT_WRITE" in event.explanation
+    assert event.evidence[1:] == ["  You must be root to run this program."], event.evidence
 
 
 def test_the_connection_uses_the_wizards_own_connect(tmp_path):
