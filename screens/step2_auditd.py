@@ -8,12 +8,16 @@ from screens.step_base import StepPane
 class AuditdPane(StepPane):
     STEP = 2
     EXPLANATION = ("How this host's auditd labels and writes events. `hostname` in name "
-                   "format lets the receiver tell senders apart.")
+                   "format lets the receiver tell senders apart. The STIGs want ENRICHED, and "
+                   "syslog, single or halt when the log disk is full or fails (`keep` leaves "
+                   "auditd.conf's SUSPEND: auditd stops writing).")
     FIELDS = (
         FieldSpec("auditd.name_format", "Name format"),
         FieldSpec("auditd.name", "Node name", visible=lambda s: s.answers.auditd.name_format == "user"),
         FieldSpec("auditd.log_format", "Log format"),
         FieldSpec("auditd.overflow_action", "On queue overflow"),
+        FieldSpec("auditd.disk_full_action", "On log disk full"),
+        FieldSpec("auditd.disk_error_action", "On log disk error"),
     )
     GUIDE_NOTE = ("the guide sets `log_format = RAW` \"for compatibility\": it does not matter "
                   "for forwarding, and ENRICHED resolves ids on the sender. It also adds "

@@ -10,11 +10,14 @@ class RemotePane(StepPane):
     ROLES = ("sender",)
     EXPLANATION = ("The receiver this sender forwards to, and what happens when it cannot "
                    "be reached: audisp-remote's `forward` mode, or rsyslog's disk queue, keeps "
-                   "events during outages.")
+                   "events during outages. rsyslog forwards only the audit records, or every "
+                   "message of this host: what the STIG's remote-loghost rule checks, at the "
+                   "cost of more traffic and this host's other messages on the receiver.")
     FIELDS = (
         FieldSpec("remote.server", "Receiver host or IP"),
         FieldSpec("remote.port", "Receiver port", visible=native),
         FieldSpec("rsyslog.port", "Receiver port", visible=rsyslog),
+        FieldSpec("rsyslog.forward", "Forward", visible=rsyslog),
         FieldSpec("remote.mode", "Mode", visible=native),
         FieldSpec("remote.queue_file", "Queue file",
                   visible=both(native, lambda s: s.answers.remote.mode == "forward")),

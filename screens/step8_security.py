@@ -46,6 +46,7 @@ class SecurityPane(StepPane):
         FieldSpec("security.run_kadmin", "Create with kadmin", visible=_krb5),
         FieldSpec("security.kadmin_principal", "kadmin principal", visible=_kadmin),
         FieldSpec("security.kadmin_keytab", "kadmin keytab", visible=_kadmin),
+        FieldSpec("rsyslog.log_remote_access", "Log auth/daemon"),
     )
     GUIDE_NOTE = ("the guide asks for \"SSL/TLS certificates\" and `format = encrypted` for "
                   "audisp-remote: it has no TLS before audit 4.2 and no such format. Kerberos "

@@ -34,6 +34,12 @@ EXTRA = {
                            'ca_file = "/etc/pki/tls/certs/ca.pem"\ncert_file = "/etc/pki/tls/certs/me.pem"\n'
                            'key_file = "/etc/pki/tls/private/me.key"\n[rsyslog]\nport = 10514\n'
                            'facility = "local5"\n',
+    "rsyslog-sender-stig": 'role = "sender"\nmethod = "rsyslog"\n[auditd]\ndisk_full_action = "single"\n'
+                           'disk_error_action = "halt"\n[remote]\nserver = "logs.example.com"\n'
+                           '[rsyslog]\nforward = "all"\nlog_remote_access = true\n'
+                           '[security]\nencryption = "tls"\n',
+    "receiver-disk-actions": 'role = "receiver"\n[auditd]\ndisk_full_action = "syslog"\n'
+                             'disk_error_action = "syslog"\n[rsyslog]\nlog_remote_access = true\n',
     "rsyslog-receiver-plain": 'role = "receiver"\nmethod = "rsyslog"\n[rsyslog]\nport = 1514\n'
                               'remote_dir = "/srv/audit-remote"\n',
     "rsyslog-receiver-gtls": 'role = "receiver"\nmethod = "rsyslog"\n[security]\nencryption = "tls"\n'

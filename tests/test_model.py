@@ -79,7 +79,8 @@ def test_defaults():
     assert messages == []
     assert answers.role == "sender" and answers.method == "audisp-remote"
     assert answers.auditd.model_dump() == {"name_format": "hostname", "name": None,
-                                           "log_format": "ENRICHED", "overflow_action": "syslog"}
+                                           "log_format": "ENRICHED", "overflow_action": "syslog",
+                                           "disk_full_action": "keep", "disk_error_action": "keep"}
     assert answers.remote.model_dump() == {
         "server": "logs.example.com", "port": 60, "mode": "immediate", "queue_depth": 10240,
         "network_failure_action": "syslog", "local_port": 0, "heartbeat_timeout": 0,

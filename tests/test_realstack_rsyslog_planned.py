@@ -55,16 +55,22 @@ def test_plaintext_client_and_unlisted_peer_are_refused(planned_run):
     assert seen["control_arrived"], seen["control"]["output"]   # a listed peer still gets in
 
 
-@pytest.mark.parametrize("driver", ["gtls", "ossl"])
+@pytest.mark.parametrize("driver,forward", [("gtls", "audit"), ("ossl", "audit"), ("gtls", "all")])
 @pytest.mark.parametrize("role", ["sender", "receiver"])
-def test_rsyslogd_accepts_every_planned_dropin(pki, role, driver):
+def test_rsyslogd_accepts_every_planned_dropin(pki, role, driver, forward):
     answers = Answers.model_validate({
         "role": role, "method": "rsyslog", "remote": {"server": "receiver.e2e.test"},
+        "rsyslog": {"forward": forward},
         "security": {"encryption": "tls", "tls_driver": driver, "ca_file": str(pki / "ca.pem"),
                      "cert_file": str(pki / "server.pem"), "key_file": str(pki / "server-key.pem"),
                      "peer_names": ["sender01.e2e.test", "*.e2e.test"]}})
     text = rsyslog_dropins.sender_dropin(answers) if role == "sender" else rsyslog_dropins.receiver_dropin(answers)
     result = check_dropin(text, ShRunner())
+    assert result.ok, result.output
+
+
+def test_rsyslogd_accepts_the_access_logging_dropin():
+    result = check_dropin(rsyslog_dropins.access_dropin(), ShRunner())
     assert result.ok, result.output
 
 

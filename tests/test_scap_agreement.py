@@ -1,6 +1,6 @@
 """The compliance view agrees with the auditors' scanner (OpenSCAP + ComplianceAsCode 0.1.82)
 on every rule it shows: EL8/9/10 x the scenarios of tests/scap/agreement.py (both methods,
-both roles, Kerberos, TLS with gtls and with ossl). The planned view (what the Security step
+both roles, Kerberos, TLS with gtls and with ossl, and the STIG-minded choices). The planned view (what the Security step
 shows before Apply) and the view of the applied root (what `auditd-wizard compliance --root`
 shows) must be the same; rules that ask systemd cannot be checked in a chroot and are reported,
 not counted. About 10 s a scan; a second run with the same input (CI's other Python) reads the
@@ -10,7 +10,7 @@ import os
 import pytest
 
 from tests.scap import extract_rules
-from tests.scap.agreement import OSES, SCENARIOS, run_scenario, table
+from tests.scap.agreement import OSES, SCENARIOS, STIG_SENDER, run_scenario, table
 from tests.scap.content import ContentUnavailable
 from tests.scap.scanner import missing_tools
 
@@ -52,3 +52,19 @@ def test_view_agrees_with_the_scanner(scanner_here, tmp_path, os_name, scenario)
     # Only the systemd rules may go unchecked, and only as the chroot's "unknown".
     unchecked = {a.rule for a in outcome.rows if a.chroot_cannot_check}
     assert unchecked <= {"service_auditd_enabled", "service_rsyslog_enabled"}
+
+
+@pytest.mark.parametrize("os_name", OSES)
+def test_the_stig_minded_sender_meets_every_stig_rule(scanner_here, tmp_path, os_name):
+    """An rsyslog TLS sender with the STIG's choices: every STIG rule met, and the scanner
+    passes each one it can check; on RHEL 10 the permitted-peer rule stays a manual review
+    (the content wants spellings rsyslog does not know)."""
+    outcome = run_scenario(os_name, STIG_SENDER, tmp_path)
+    print(table([outcome]))
+    assert outcome.all_met
+    stig = [a for a in outcome.rows if a.stig_id]
+    reviews = [a.rule for a in stig if a.view == "manual review"]
+    assert reviews == (["rsyslog_omfwd_authmode"] if os_name == "almalinux-10" else [])
+    assert [a.rule for a in stig if a.view != "met" and a.rule not in reviews] == []
+    assert [a.rule for a in stig if a.scanner != "pass" and not a.chroot_cannot_check
+            and a.rule not in reviews] == []

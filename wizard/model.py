@@ -144,6 +144,11 @@ FAILURE_ACTIONS = ("ignore", "syslog", "warn_once", "warn_once_continue", "suspe
 NameFormat = Choice("none", "hostname", "fqd", "numeric", "user")
 LogFormat = Choice("RAW", "ENRICHED", upper=True)
 OverflowAction = Choice("ignore", "syslog", "suspend", "single", "halt")
+# auditd.conf(5), and "keep": the wizard leaves the key as it found it. `exec` is left out: it
+# needs a program path the wizard does not ask for.
+DiskFullAction = Choice("keep", "ignore", "syslog", "rotate", "suspend", "single", "halt")
+DiskErrorAction = Choice("keep", "ignore", "syslog", "suspend", "single", "halt")
+ForwardWhat = Choice("audit", "all")
 RemoteMode = Choice("immediate", "forward")
 FailureAction = Choice(*FAILURE_ACTIONS)
 Encryption = Choice("none", "kerberos", "tls")
@@ -175,9 +180,19 @@ class AuditdSection(_Section):
     log_format: LogFormat = Field(
         "ENRICHED", description="RAW writes records as the kernel sends them; ENRICHED adds "
         "resolved uid/gid/syscall names so the receiver can read them without the sender's "
-        "account database.")
+        "account database. The STIGs ask for ENRICHED (RHEL-08-030063, RHEL-09-653100, "
+        "RHEL-10-500120).")
     overflow_action: OverflowAction = Field(
         "syslog", description="What auditd does when its internal dispatcher queue is full.")
+    disk_full_action: DiskFullAction = Field(
+        "keep", description="What auditd does when the disk holding its log is full "
+        "(disk_full_action). 'keep' leaves auditd.conf's value as the wizard found it (SUSPEND "
+        "on a stock install: auditd stops writing). The RHEL 8 and 9 STIGs (RHEL-08-030060, "
+        "RHEL-09-653025) want syslog, single or halt.")
+    disk_error_action: DiskErrorAction = Field(
+        "keep", description="What auditd does when writing its log fails (disk_error_action). "
+        "'keep' leaves auditd.conf's value as the wizard found it (SUSPEND on a stock install). "
+        "The RHEL 8 and 9 STIGs (RHEL-08-030040, RHEL-09-653020) want syslog, single or halt.")
 
     @model_validator(mode="after")
     def _name_for_user_format(self) -> "AuditdSection":
@@ -224,7 +239,8 @@ class ReceiverSection(_Section):
     max_per_addr: MaxPerAddr = Field(
         1, description="Connections accepted from one address (tcp_max_per_addr).")
     local_events: StrictBool = Field(
-        True, description="Also record this host's own events (local_events).")
+        True, description="Also record this host's own events (local_events). The STIGs ask "
+        "for yes (RHEL-08-030061, RHEL-09-653075, RHEL-10-500010).")
     client_ports: Annotated[Optional[Annotated[str, _rule(_port_range)]],
                             BeforeValidator(_blank_to_none), BeforeValidator(_int_text)] = Field(
         None, description="Source ports senders may use, \"N\" or \"N-M\" "
@@ -270,7 +286,9 @@ class SecuritySection(_Section):
         "'tls' for the rsyslog method (audisp-remote only has TLS from audit 4.2).")
     tls_driver: TlsDriver = Field(
         "gtls", description="rsyslog TLS driver: 'gtls' (package rsyslog-gnutls) or 'ossl' "
-        "(package rsyslog-openssl).")
+        "(package rsyslog-openssl). The RHEL 8 and 9 STIGs check DefaultNetstreamDriver gtls "
+        "(RHEL-08-030710, RHEL-09-652050) and every STIG rsyslog-gnutls installed: ossl fails "
+        "them.")
     ca_file: AbsPath = Field(
         "/etc/pki/rsyslog/ca.pem", description="CA certificate both ends trust (rsyslog TLS).")
     cert_file: AbsPath = Field(
@@ -305,7 +323,17 @@ class RsyslogSection(_Section):
                        "TLS, already labelled syslog_tls_port_t in SELinux).")
     facility: Facility = Field(
         "local6", description="Syslog facility audit records travel under (the syslog plugin's "
-        "args); only this facility is forwarded.")
+        "args); the receiver writes it to <host>/audit.log.")
+    forward: ForwardWhat = Field(
+        "audit", description="What the sender forwards. 'audit': only the audit records (the "
+        "facility above). 'all': every message of this host, the audit records included, which "
+        "is what the STIG's remote-loghost rule checks (`*.*` forwarded: RHEL-08-030690, "
+        "RHEL-09-652055, RHEL-10-200642); the cost is more traffic and the host's other "
+        "messages on the receiver (in <host>/messages.log next to audit.log).")
+    log_remote_access: StrictBool = Field(
+        False, description="Log auth.*, authpriv.* and daemon.* to /var/log/secure (a drop-in "
+        "of its own), which the STIGs check as \"remote access methods are monitored\" "
+        "(RHEL-08-010070, RHEL-09-652030, RHEL-10-200647).")
     queue_max_disk: DiskSize = Field(
         "1g", description="Disk the sender's forwarding queue may use while the receiver is "
         "unreachable (rsyslog queue.maxDiskSpace).")

@@ -35,7 +35,18 @@ SCENARIOS: Dict[str, str] = {
                             '[security]\nencryption = "tls"\ntls_driver = "ossl"\n'),
     "rsyslog-receiver-gtls": ('role = "receiver"\nmethod = "rsyslog"\n[security]\nencryption = "tls"\n'
                               'tls_driver = "gtls"\npeer_names = ["*.example.com"]\n'),
+    # What a STIG-minded admin picks: every facility forwarded, gtls, auth/daemon logged, the
+    # STIG's disk actions.
+    "rsyslog-sender-stig": ('role = "sender"\nmethod = "rsyslog"\n[auditd]\ndisk_full_action = "single"\n'
+                            'disk_error_action = "syslog"\n[remote]\n' + SERVER +
+                            '[rsyslog]\nforward = "all"\nlog_remote_access = true\n'
+                            '[security]\nencryption = "tls"\ntls_driver = "gtls"\n'),
+    "rsyslog-receiver-stig": ('role = "receiver"\nmethod = "rsyslog"\n[auditd]\ndisk_full_action = "halt"\n'
+                              'disk_error_action = "single"\n[rsyslog]\nlog_remote_access = true\n'
+                              '[security]\nencryption = "tls"\ntls_driver = "gtls"\n'
+                              'peer_names = ["*.example.com"]\n'),
 }
+STIG_SENDER = "rsyslog-sender-stig"
 # What a scan of a chroot gives for rules that ask systemd (nothing to ask there).
 UNCHECKABLE = ("unknown", "error", "notchecked")
 
@@ -62,6 +73,7 @@ class Outcome:
     planned_vs_applied: List[str]    # rules whose planned and applied views differ
     scan: ScanResult
     apply_ok: bool
+    all_met: bool                    # the view's verdict on the STIG rules
 
 
 def run_scenario(os_name: str, scenario: str, scratch: Path) -> Outcome:
@@ -83,7 +95,7 @@ def run_scenario(os_name: str, scenario: str, scratch: Path) -> Outcome:
                       scanned.results.get(r.rule, "not evaluated"),
                       r.needs_systemd and scanned.results.get(r.rule) in UNCHECKABLE)
             for r in planned.rows]
-    return Outcome(rows, differ, scanned, result.ok)
+    return Outcome(rows, differ, scanned, result.ok, planned.all_met)
 
 
 def table(outcomes: List[Outcome]) -> str:
@@ -98,6 +110,32 @@ def table(outcomes: List[Outcome]) -> str:
     return "\n".join(lines)
 
 
+def by_rule(outcomes: List[Outcome]) -> str:
+    """Per rule and release: scenarios where view and scanner agree / where the scanner could
+    check the rule (rows a chroot cannot check are counted apart)."""
+    counts: Dict[str, Dict[str, List[int]]] = {}
+    for outcome in outcomes:
+        for a in outcome.rows:
+            cell = counts.setdefault(a.rule, {}).setdefault(a.os_name.rsplit("-", 1)[1], [0, 0, 0])
+            if a.chroot_cannot_check:
+                cell[2] += 1
+            else:
+                cell[0] += a.agrees
+                cell[1] += 1
+    releases = [o.rsplit("-", 1)[1] for o in OSES]
+    lines = ["| rule | " + " | ".join("EL%s agree" % r for r in releases) + " |",
+             "|---|" + "---|" * len(releases)]
+    for rule in sorted(counts):
+        cells = []
+        for r in releases:
+            agree, checked, unchecked = counts[rule].get(r, [0, 0, 0])
+            text = "%d/%d" % (agree, checked) if checked or not unchecked else "-"
+            cells.append(text + (" (+%d not checkable)" % unchecked if unchecked else "")
+                         if checked or unchecked else "not shown")
+        lines.append("| %s | %s |" % (rule, " | ".join(cells)))
+    return "\n".join(lines)
+
+
 def main() -> int:
     outcomes = []
     for os_name in OSES:
@@ -105,6 +143,8 @@ def main() -> int:
             with tempfile.TemporaryDirectory() as scratch:
                 outcomes.append(run_scenario(os_name, scenario, Path(scratch)))
     print(table(outcomes))
+    print()
+    print(by_rule(outcomes))
     disagreements = [a for o in outcomes for a in o.rows if not a.agrees]
     print("\n%d rows, %d disagreements, %d not checkable in a chroot, %d scans from the cache"
           % (sum(len(o.rows) for o in outcomes), len(disagreements),

@@ -24,6 +24,10 @@ EDITS: Dict[str, List[object]] = {
     "auditd.name": ["web01"],
     "auditd.log_format": ["RAW"],
     "auditd.overflow_action": ["suspend"],
+    "auditd.disk_full_action": ["halt"],
+    "auditd.disk_error_action": ["single"],
+    "rsyslog.forward": ["all"],
+    "rsyslog.log_remote_access": [True],
     "rsyslog.facility": ["local3"],
     "remote.server": ["logs.example.com"],
     "remote.port": ["6000"],
@@ -60,11 +64,12 @@ EDITS: Dict[str, List[object]] = {
     "security.kadmin_keytab": ["/root/admin.keytab"],
 }
 
-AUDITD = {"auditd.name_format", "auditd.name", "auditd.log_format", "auditd.overflow_action"}
+AUDITD = {"auditd.name_format", "auditd.name", "auditd.log_format", "auditd.overflow_action",
+          "auditd.disk_full_action", "auditd.disk_error_action"}
 KERBEROS = {"security.encryption", "security.krb5_principal", "security.run_kadmin",
-            "security.kadmin_principal", "security.kadmin_keytab"}
+            "security.kadmin_principal", "security.kadmin_keytab", "rsyslog.log_remote_access"}
 TLS = {"security.encryption", "security.tls_driver", "security.ca_file", "security.cert_file",
-       "security.key_file", "security.peer_names"}
+       "security.key_file", "security.peer_names", "rsyslog.log_remote_access"}
 FIREWALL = {"selinux.manage", "firewall.manage", "firewall.zone", "receiver.allowed_senders"}
 # The fields each step shows, for each (method, role), once every answer is given.
 EXPECTED: Dict[tuple, Dict[int, Set[str]]] = {
@@ -84,7 +89,7 @@ EXPECTED: Dict[tuple, Dict[int, Set[str]]] = {
     ("rsyslog", "sender"): {
         2: AUDITD,
         3: {"rsyslog.facility"},
-        4: {"remote.server", "rsyslog.port", "rsyslog.queue_max_disk"},
+        4: {"remote.server", "rsyslog.port", "rsyslog.forward", "rsyslog.queue_max_disk"},
         5: {"selinux.manage"},
         8: TLS},
     ("rsyslog", "receiver"): {

@@ -71,6 +71,13 @@ def _any_of(text: str) -> str:
     return " or ".join(v.upper() for v in text.split("|"))
 
 
+def _disk_hint(key: str) -> str:
+    return _step2("%s: syslog, single or halt" % DISK_LABELS[key])
+
+
+DISK_LABELS = {"disk_full_action": "On log disk full", "disk_error_action": "On log disk error"}
+
+
 def disk_action(key: str) -> Tuple[Check, str]:
     """RHEL 8 (auditd_data_disk_full_action, _error_action): every `key = value` line, at least
     one, matches the STIG's value (a regex, "syslog|single|halt"), case-insensitive."""
@@ -81,10 +88,11 @@ def disk_action(key: str) -> Tuple[Check, str]:
         wanted = _any_of(rule.values[var])
         values = subexpressions(s.host.read(AUDITD_CONF) or "", pattern)
         if not values:
-            return not_met("auditd.conf has no `%s = ...` line; the check wants %s" % (key, wanted))
+            return not_met("auditd.conf has no `%s = ...` line; the check wants %s" % (key, wanted),
+                           _disk_hint(key))
         wrong = [v for v in values if not state_matches(v, "(?i)" + rule.values[var])]
         if wrong:
-            return not_met("%s = %s; the check wants %s" % (key, wrong[0], wanted))
+            return not_met("%s = %s; the check wants %s" % (key, wrong[0], wanted), _disk_hint(key))
         return met("%s = %s" % (key, values[-1]))
     return check, "every `%s = value` line of %s is one of the STIG's values" % (key, AUDITD_CONF)
 
@@ -101,9 +109,10 @@ def disk_action_stig(key: str) -> Tuple[Check, str]:
         values = subexpressions(s.host.read(AUDITD_CONF) or "", pattern)
         wanted = " or ".join(STIG_DISK_ACTIONS)
         if not values:
-            return not_met("auditd.conf has no `%s = ...` line; the check wants %s" % (key, wanted))
+            return not_met("auditd.conf has no `%s = ...` line; the check wants %s" % (key, wanted),
+                           _disk_hint(key))
         if values[0].upper() not in STIG_DISK_ACTIONS:
-            return not_met("%s = %s; the check wants %s" % (key, values[0], wanted))
+            return not_met("%s = %s; the check wants %s" % (key, values[0], wanted), _disk_hint(key))
         return met("%s = %s" % (key, values[0]))
     return check, "the first `%s = value` line of %s is SYSLOG, SINGLE or HALT" % (key, AUDITD_CONF)
 
@@ -171,7 +180,7 @@ CHECKS: Dict[str, Tuple[Check, str]] = {
     "auditd_name_format": auditd_setting("name_format", _name_format_state, "hostname, fqd or numeric",
                                          _step2("Name format: hostname")),
     "auditd_overflow_action": auditd_setting("overflow_action", lambda r: r"^(?i)(syslog|single|halt)(?-i)$",
-                                             "SYSLOG, SINGLE or HALT", _step2("Queue overflow action: syslog")),
+                                             "SYSLOG, SINGLE or HALT", _step2("On queue overflow: syslog")),
     "auditd_log_format": auditd_setting("log_format", lambda r: r"^(?i)ENRICHED(?-i)$", "ENRICHED",
                                         _step2("Log format: ENRICHED")),
     "auditd_local_events": auditd_setting("local_events", lambda r: r"^(?i)yes(?-i)$", "yes",
@@ -180,7 +189,9 @@ CHECKS: Dict[str, Tuple[Check, str]] = {
     "auditd_data_disk_error_action": disk_action("disk_error_action"),
     "auditd_data_disk_full_action_stig": disk_action_stig("disk_full_action"),
     "auditd_data_disk_error_action_stig": disk_action_stig("disk_error_action"),
-    "package_audispd-plugins_installed": package("audispd-plugins"),
+    "package_audispd-plugins_installed": package(
+        "audispd-plugins", "`dnf install audispd-plugins` (the wizard installs it on senders, where "
+                           "its plugins run; the STIG asks for it on every host)"),
     "auditd_audispd_configure_remote_server": remote_server(),
     "auditd_audispd_encrypt_sent_records": encrypt_sent_records(),
     "auditd_audispd_syslog_plugin_activated": syslog_plugin_active(),

@@ -60,7 +60,7 @@ def remote_loghost(s: Subject, rule: ContentRule) -> Verdict:
     if forwards(s) and s.answers.role == "sender":
         return not_met("only some messages are forwarded (an omfwd action behind a filter, like "
                        "the audit facility only); the check wants every facility (`*.*`) "
-                       "forwarded")
+                       "forwarded", "step 4, Forward: all")
     return _not_forwarding(s, "no `*.* @@host` or `*.* action(type=\"omfwd\" ...)`")
 
 
@@ -179,7 +179,8 @@ def remote_access_monitoring(s: Subject, rule: ContentRule) -> Verdict:
     missing = [f for f in ACCESS_FACILITIES if not any_instance(s, CONF, _facility(f))]
     if not missing:
         return met("auth.*, authpriv.* and daemon.* are logged to files")
-    return not_met("no rule writes %s to a file" % " or ".join(f + ".*" for f in missing))
+    return not_met("no rule writes %s to a file" % " or ".join(f + ".*" for f in missing),
+                   "step 8, Log auth/daemon: yes")
 
 
 NOLISTEN_LEGACY = r"^[\s]*\$((?:Input(?:TCP|RELP)|UDP)ServerRun|ModLoad[\s]+(imtcp|imudp|imrelp))"

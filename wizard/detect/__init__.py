@@ -16,6 +16,7 @@ from wizard.model import Answers, field_error
 from wizard.plan.methods import rsyslog_dropins
 
 READERS = {"audisp-remote": native, "rsyslog": rsyslog}
+STOCK_DISK_ACTION = "suspend"   # auditd.conf as audit ships it on EL8/9/10
 
 
 @dataclass
@@ -73,6 +74,11 @@ def _auditd_fields(out: _Collector, auditd: Optional[KeyValueFile]) -> None:
     out.put("auditd.log_format", log_format.upper() if log_format else None, "auditd.conf log_format")
     overflow = auditd.get("overflow_action")
     out.put("auditd.overflow_action", overflow.lower() if overflow else None, "auditd.conf overflow_action")
+    for key in ("disk_full_action", "disk_error_action"):
+        value = (auditd.get(key) or "").lower()
+        # The package's own value reads back as "keep" (what a first run plans, too).
+        if value and value != STOCK_DISK_ACTION:
+            out.put("auditd." + key, value, "auditd.conf " + key)
 
 
 def detect(host, facts) -> Detected:
@@ -99,6 +105,8 @@ def detect(host, facts) -> Detected:
                                     _describe(shown, method)))
     out.data["role"], out.data["method"] = shown.role, method
     out.unrepresented += rsyslog.foreign_dropins(host, layout)
+    if host.read_text(rsyslog_dropins.access_path(layout)) is not None:
+        out.put("rsyslog.log_remote_access", True, rsyslog_dropins.access_path(layout))
     for dotted, value, source in shown.fields:
         out.put(dotted, value, source)
     out.unrepresented += shown.unrepresented

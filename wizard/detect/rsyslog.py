@@ -87,6 +87,8 @@ def read_sender(host, layout) -> Optional[Found]:
     found.unrepresented += notes
     match = _FACILITY.match(action.condition or "")
     forwarded = match.group(1).lower() if match else None
+    if action.condition is None:
+        found.put("rsyslog.forward", "all", path + " (no facility filter)")
     if not active:
         found.unrepresented.append("%s is not active: audit records do not reach rsyslog"
                                    % layout.syslog_plugin_conf)
@@ -152,12 +154,16 @@ def differences(path: str, text: str, planned: str) -> List[str]:
     """Settings in `text` that planning again from the detected answers would not write."""
     actual, wanted = rainerscript.parse(text), rainerscript.parse(planned)
     notes = ["%s: %s" % (path, p) for p in actual.problems]
-    by_identity: Dict[Tuple[str, str], rainerscript.Statement] = {}
+    # The n-th statement of a kind (two templates, two omfile actions) pairs with the n-th.
+    by_identity: Dict[Tuple[str, str], List[rainerscript.Statement]] = {}
     for s in wanted.statements:
-        by_identity.setdefault(_identity(s), s)
+        by_identity.setdefault(_identity(s), []).append(s)
+    seen: Dict[Tuple[str, str], int] = {}
     for s in actual.statements:
         label = "%s(%s)" % _identity(s)
-        mine = by_identity.get(_identity(s))
+        nth = seen[_identity(s)] = seen.get(_identity(s), -1) + 1
+        mine = (by_identity.get(_identity(s)) or [])[nth:nth + 1]
+        mine = mine[0] if mine else None
         if mine is None:
             notes.append("%s line %d: %s was not written by auditd-wizard; applying rewrites this file without it"
                          % (path, s.line, label))
@@ -178,7 +184,7 @@ def differences(path: str, text: str, planned: str) -> List[str]:
 def foreign_dropins(host, layout) -> List[str]:
     """Forwarding or listening in drop-ins the wizard did not write."""
     folder = host.path(layout.rsyslog_dropin_dir)
-    ours = (rsyslog_dropins.SENDER_DROPIN, rsyslog_dropins.RECEIVER_DROPIN)
+    ours = (rsyslog_dropins.SENDER_DROPIN, rsyslog_dropins.RECEIVER_DROPIN, rsyslog_dropins.ACCESS_DROPIN)
     try:
         names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".conf") and p.name not in ours)
     except OSError:

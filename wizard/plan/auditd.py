@@ -16,12 +16,16 @@ def install(ctx) -> None:
 
 
 def auditd_conf(ctx) -> None:
-    """Step 2: how forwarded events name this host, their format, what a full queue does."""
+    """Step 2: how forwarded events name this host, their format, what a full queue does,
+    and (when the answers say) what a full or failing log disk does."""
     a = ctx.answers.auditd
     values = {"name_format": a.name_format, "log_format": a.log_format,
               "overflow_action": a.overflow_action.upper()}
     if a.name_format == "user":
         values["name"] = a.name
+    for key in ("disk_full_action", "disk_error_action"):
+        if getattr(a, key) != "keep":   # keep: the admin's (or the package's) value stays
+            values[key] = getattr(a, key).upper()
     if a.name_format in ("fqd", "numeric"):
         # Seen with the real auditd: it resolves its host name at start and exits 1 if it can't.
         ctx.note(2, f"name_format = {a.name_format}: auditd looks up this host's name "

@@ -19,6 +19,7 @@ from backends.rich_rule import port_rule
 from wizard.facts import HostFacts
 from wizard.model import Answers
 from wizard.plan import auditd, ledger as L, security, system
+from wizard.plan.access_log import plan_access_log
 from wizard.plan.drafts import KEY_EDITOR, Drafts
 from wizard.plan.methods import METHODS, method_for
 from wizard.plan.preflight import BLOCKER, NOTE, WARNING, Finding
@@ -179,6 +180,7 @@ def run_steps(ctx: PlanContext) -> None:
     auditd.install(ctx)
     method.install(ctx)
     auditd.auditd_conf(ctx)
+    plan_access_log(ctx)
     if ctx.sender:
         method.plugin(ctx)
         method.remote(ctx)

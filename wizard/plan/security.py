@@ -11,14 +11,16 @@ from typing import List
 
 from wizard import kerberos
 from wizard.plan.methods import METHODS
+from wizard.plan.methods.rsyslog_dropins import access_path
 
 
 def planning_paths(layout) -> List[str]:
-    """Text files the planner reads besides the audit files: every method's, and krb5.conf."""
+    """Text files the planner reads besides the audit files: every method's, krb5.conf and
+    the access-logging drop-in."""
     paths: List[str] = []
     for method in METHODS.values():
         paths += method.planning_paths(layout)
-    return paths + [kerberos.KRB5_CONF]
+    return paths + [kerberos.KRB5_CONF, access_path(layout)]
 
 
 def stat_paths(answers, layout) -> List[str]:

@@ -13,8 +13,9 @@ from typing import List, Optional
 from backends.changes import Change, Restart
 from wizard import tls
 from wizard.plan.errors import PlanError
-from wizard.plan.methods.rsyslog_dropins import (RECEIVER_DROPIN, SENDER_DROPIN, dropin_paths,
-                                                 is_tls, receiver_dropin, sender_dropin)
+from wizard.plan.methods.rsyslog_dropins import (RECEIVER_DROPIN, SENDER_DROPIN, access_path,
+                                                 dropin_paths, is_tls, receiver_dropin,
+                                                 sender_dropin)
 
 NAME = "rsyslog"
 # SELinux: rsyslogd (syslogd_t) may bind and connect to ports of these types.
@@ -74,6 +75,16 @@ def remote(ctx) -> None:
     """The rsyslog drop-in that forwards the audit facility."""
     path = "%s/%s" % (ctx.layout.rsyslog_dropin_dir, SENDER_DROPIN)
     ctx.drafts.replace(4, path, sender_dropin(ctx.answers), mode=0o644)
+    ctx.note(4, FORWARD_NOTES[ctx.answers.rsyslog.forward])
+
+
+FORWARD_NOTES = {
+    "audit": "Only the audit records are forwarded. The STIG's remote-loghost rule wants every "
+             "message forwarded (`*.*`): Forward = all.",
+    "all": "Every message of this host is forwarded, the audit records included (the STIG's "
+           "remote-loghost rule); the receiver writes the others to <sender>/messages.log "
+           "beside audit.log.",
+}
 
 
 # ---------------------------------------------------------------- step 5
@@ -148,12 +159,14 @@ def _refuse_existing_outputs(ctx) -> None:
 
 # ---------------------------------------------------------------- last
 def restart(ctx) -> List[Change]:
-    """Restart rsyslog when one of its drop-ins changed or went (called last, so the
-    certificates and SELinux ports are in place first), whichever method is chosen: a drop-in
+    """Restart rsyslog when one of its drop-ins (the access-logging one too) changed or went
+    (called last, so the certificates and SELinux ports are in place first), whichever method
+    is chosen: a drop-in
     removed after a switch to audisp-remote must stop forwarding too. Only a running rsyslog
     that stays running is restarted; a start or stop is the service's own change.
     `systemctl restart` is fine for rsyslog (only auditd refuses it)."""
-    changed = [d for d in ctx.drafts.changed() if d.path in dropin_paths(ctx.layout)]
+    ours = dropin_paths(ctx.layout) + [access_path(ctx.layout)]
+    changed = [d for d in ctx.drafts.changed() if d.path in ours]
     stays = ctx.desired_services.get("rsyslog", {"active": ctx.state.active.get("rsyslog")})["active"]
     if not changed or not (stays and ctx.state.active.get("rsyslog") and ctx.state.is_installed("rsyslog")):
         return []

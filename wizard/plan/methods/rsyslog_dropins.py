@@ -1,6 +1,7 @@
 """The rsyslog method's drop-ins, as text: the sender's omfwd forwarding (TLS with gtls or
-ossl) and the receiver's imtcp listener writing one file per sender. Pure functions of the
-answers; the planner (methods/rsyslog.py), detect and the Ansible export all use them.
+ossl), the receiver's imtcp listener writing one file per sender, and (on request) logging of
+authentication and daemon messages. Pure functions of the answers; the planner
+(methods/rsyslog.py), detect and the Ansible export all use them.
 
 seed-errors #13: RainerScript only (`module(load=...)`), never legacy `$ModLoad`.
 """
@@ -11,11 +12,17 @@ from typing import List
 SENDER_DROPIN = "auditd-wizard-forward.conf"
 RECEIVER_DROPIN = "auditd-wizard-collect.conf"
 QUEUE_NAME = "auditd-wizard-forward"
+ACCESS_DROPIN = "auditd-wizard-access.conf"
 RULESET = "auditd-wizard-remote"
+PER_HOST, PER_HOST_OTHER = "auditd-wizard-per-host", "auditd-wizard-per-host-other"
 
 
 def dropin_paths(layout) -> List[str]:
     return ["%s/%s" % (layout.rsyslog_dropin_dir, name) for name in (SENDER_DROPIN, RECEIVER_DROPIN)]
+
+
+def access_path(layout) -> str:
+    return "%s/%s" % (layout.rsyslog_dropin_dir, ACCESS_DROPIN)
 
 
 def is_tls(answers) -> bool:
@@ -43,14 +50,22 @@ def _global_tls(answers) -> List[str]:
 
 
 def sender_dropin(answers) -> str:
-    """/etc/rsyslog.d/auditd-wizard-forward.conf: forward only the audit facility."""
+    """/etc/rsyslog.d/auditd-wizard-forward.conf: forward the audit facility only, or (forward =
+    "all") every message of this host. Either way the audit records stay out of the local log
+    files: auditd keeps its own log."""
     r, s = answers.rsyslog, answers.security
-    tls = is_tls(answers)
-    lines = ["# Written by auditd-wizard. Forwards audit records (facility %s, from audit's"
-             % r.facility,
-             "# syslog plugin) to %s:%d over TCP%s; nothing else is forwarded."
-             % (answers.remote.server, r.port, " with TLS" if tls else ""),
-             "# The disk-assisted queue keeps records while the receiver is unreachable."]
+    tls, everything = is_tls(answers), r.forward == "all"
+    if everything:
+        lines = ["# Written by auditd-wizard. Forwards every message of this host (the audit records",
+                 "# travel as %s, from audit's syslog plugin) to %s:%d over TCP%s."
+                 % (r.facility, answers.remote.server, r.port, " with TLS" if tls else ""),
+                 "# The disk-assisted queue keeps messages while the receiver is unreachable."]
+    else:
+        lines = ["# Written by auditd-wizard. Forwards audit records (facility %s, from audit's"
+                 % r.facility,
+                 "# syslog plugin) to %s:%d over TCP%s; nothing else is forwarded."
+                 % (answers.remote.server, r.port, " with TLS" if tls else ""),
+                 "# The disk-assisted queue keeps records while the receiver is unreachable."]
     if tls:
         lines += _global_tls(answers)
     action = ['action(type="omfwd" name=%s' % _q(QUEUE_NAME),
@@ -62,21 +77,29 @@ def sender_dropin(answers) -> str:
     action += ["       queue.type=\"LinkedList\" queue.filename=%s" % _q(QUEUE_NAME),
                "       queue.maxDiskSpace=%s queue.saveOnShutdown=\"on\"" % _q(r.queue_max_disk),
                "       action.resumeRetryCount=\"-1\" action.resumeInterval=\"10\")"]
-    lines += ["if $syslogfacility-text == %s then {" % _q(r.facility)]
-    lines += ["    " + line for line in action]
-    lines += ["    # audit records stay out of /var/log/messages: auditd keeps its own log",
-              "    stop", "}"]
+    stay = "# audit records stay out of /var/log/messages: auditd keeps its own log"
+    if everything:
+        # The selector and the action on lines of their own: the two forms the STIG rules read
+        # (`*.* action(type="omfwd" ...)` and an action( line) both see it.
+        lines += ["*.*"] + action + [stay, "if $syslogfacility-text == %s then stop" % _q(r.facility)]
+    else:
+        lines += ["if $syslogfacility-text == %s then {" % _q(r.facility)]
+        lines += ["    " + line for line in action]
+        lines += ["    " + stay, "    stop", "}"]
     return "\n".join(lines) + "\n"
 
 
 def receiver_dropin(answers) -> str:
     """/etc/rsyslog.d/auditd-wizard-collect.conf: imtcp (TLS, permitted peers only) into a
-    ruleset of its own that writes <remote_dir>/<sender>/audit.log."""
+    ruleset of its own that writes <remote_dir>/<sender>/audit.log, and the other messages of
+    senders that forward everything to <remote_dir>/<sender>/messages.log."""
     r, s = answers.rsyslog, answers.security
     tls = is_tls(answers)
     lines = ["# Written by auditd-wizard. Receives audit records from senders on TCP port %d%s"
              % (r.port, " with TLS" if tls else ""),
-             "# and writes them to %s/<sender>/audit.log." % r.remote_dir]
+             "# and writes them to %s/<sender>/audit.log (a sender's other messages, when it"
+             % r.remote_dir,
+             "# forwards everything, to %s/<sender>/messages.log)." % r.remote_dir]
     if tls:
         peers = ", ".join(_q(p) for p in s.peer_names)
         lines += ["# Only senders whose certificate names one of the permitted peers may send."]
@@ -85,12 +108,27 @@ def receiver_dropin(answers) -> str:
                   '       StreamDriver.AuthMode="x509/name" PermittedPeer=[%s])' % peers]
     else:
         lines += ['module(load="imtcp")']
-    lines += ['input(type="imtcp" port=%s ruleset=%s)' % (_q(r.port), _q(RULESET)),
-              # secpath-replace: a sender's host name must never climb out of remote_dir
-              'template(name="auditd-wizard-per-host" type="string"',
-              '         string=%s)' % _q(r.remote_dir + "/%HOSTNAME:::secpath-replace%/audit.log"),
-              "ruleset(name=%s) {" % _q(RULESET),
-              '    action(type="omfile" dynaFile="auditd-wizard-per-host"',
-              '           dirCreateMode="0750" fileCreateMode="0640")',
+    lines += ['input(type="imtcp" port=%s ruleset=%s)' % (_q(r.port), _q(RULESET))]
+    for name, file_name in ((PER_HOST, "audit.log"), (PER_HOST_OTHER, "messages.log")):
+        # secpath-replace: a sender's host name must never climb out of remote_dir
+        lines += ['template(name=%s type="string"' % _q(name),
+                  '         string=%s)' % _q(r.remote_dir + "/%HOSTNAME:::secpath-replace%/" + file_name)]
+    lines += ["ruleset(name=%s) {" % _q(RULESET),
+              "    if $syslogfacility-text == %s then {" % _q(r.facility),
+              '        action(type="omfile" dynaFile=%s' % _q(PER_HOST),
+              '               dirCreateMode="0750" fileCreateMode="0640")',
+              "    } else {",
+              '        action(type="omfile" dynaFile=%s' % _q(PER_HOST_OTHER),
+              '               dirCreateMode="0750" fileCreateMode="0640")',
+              "    }",
               "}"]
     return "\n".join(lines) + "\n"
+
+
+def access_dropin() -> str:
+    """/etc/rsyslog.d/auditd-wizard-access.conf: authentication and daemon messages logged,
+    as the DISA fix text for "remote access methods are monitored" writes it."""
+    return ("# Written by auditd-wizard. Logs authentication and daemon messages to /var/log/secure\n"
+            "# (the STIGs' \"remote access methods are monitored\": RHEL-08-010070, RHEL-09-652030,\n"
+            "# RHEL-10-200647).\n"
+            "auth.*;authpriv.*;daemon.*    /var/log/secure\n")
