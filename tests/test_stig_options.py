@@ -81,6 +81,18 @@ def test_access_logging_is_a_dropin_of_its_own_with_one_restart(tmp_path, method
     assert again.plan().empty
 
 
+def test_turning_access_logging_off_removes_the_dropin_and_restarts_rsyslog(tmp_path):
+    on = open_session(tmp_path, SENDER + '[rsyslog]\nlog_remote_access = true\n')
+    assert on.apply().ok and (on.root / ACCESS.lstrip("/")).exists()
+    (tmp_path / "off.toml").write_text(SENDER)
+    off = Session.open(str(on.root), str(tmp_path / "off.toml"))
+    assert [c.path for c in kinds(off, "remove-file")] == [ACCESS]
+    assert [c.description for c in rsyslog_restarts(off)] == [
+        "Restart rsyslog so it stops using the removed drop-in"]
+    assert off.apply().ok and not (on.root / ACCESS.lstrip("/")).exists()
+    assert Session.open(str(on.root), str(tmp_path / "off.toml")).plan().empty
+
+
 def test_access_logging_off_writes_nothing(tmp_path):
     session = open_session(tmp_path, 'role = "sender"\n[remote]\nserver = "logs.example.com"\n')
     assert ACCESS not in writes(session)
