@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from backends.changes import Restart
 from tests.security_helpers import OSES, all_notes, kinds, open_session, writes
+from wizard.answers import parse_answers
 from wizard.compliance.view import MANUAL, MET, NOT_MET
+from wizard.export import ExportError
+from wizard.export.playbook import write_playbook
 from wizard.session import Session
 
 SENDER = ('role = "sender"\nmethod = "rsyslog"\n[remote]\nserver = "logs.example.com"\n'
@@ -117,3 +119,20 @@ def test_each_unmet_rule_names_the_field_that_meets_it(tmp_path):
     assert rows["auditd_data_disk_full_action"].hint == "step 2, On log disk full: syslog, single or halt"
     assert rows["auditd_data_disk_error_action"].hint == "step 2, On log disk error: syslog, single or halt"
     assert all(r.status in (MET, NOT_MET) or r.stig_id is None or r.needs_systemd for r in rows.values())
+
+
+def test_the_export_writes_the_access_dropin_with_the_rsyslog_ones(tmp_path):
+    answers = parse_answers(SENDER + '[rsyslog]\nlog_remote_access = true\n')
+    write_playbook(answers, tmp_path / "out")
+    role_vars = (tmp_path / "out" / "roles" / "auditd_wizard" / "vars" / "main.yml").read_text()
+    dropins = role_vars.split("auditd_wizard_rsyslog_dropins:", 1)[1]
+    assert ACCESS in dropins and "auth.*;authpriv.*;daemon.*" in dropins
+    assert "auditd_wizard_whole_files" not in role_vars   # not a file that restarts auditd
+
+
+def test_the_audisp_remote_export_refuses_access_logging_in_one_line(tmp_path):
+    answers = parse_answers('role = "sender"\n[remote]\nserver = "logs.example.com"\n'
+                            '[rsyslog]\nlog_remote_access = true\n')
+    with pytest.raises(ExportError, match=r"^rsyslog.log_remote_access: .*method = \"rsyslog\""):
+        write_playbook(answers, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

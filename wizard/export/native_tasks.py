@@ -1,6 +1,7 @@
 """The audisp-remote method's part of the playbook, the same shape as rsyslog_tasks: the audit
 files are edited key by key for every method (file_tasks.py), so what is its own is the SELinux
-label of its ports (system_tasks.selinux_tasks); it has no drop-ins, handlers or refusals."""
+label of its ports (system_tasks.selinux_tasks); it has no drop-ins or handlers, and refuses
+only rsyslog's access-logging drop-in."""
 from __future__ import annotations
 
 from typing import Dict, List, Optional
@@ -14,6 +15,10 @@ README = ""
 
 
 def refusal(answers: Answers) -> Optional[str]:
+    """No rsyslog tasks (nor rsyslog's restart handler) in this method's playbook."""
+    if answers.rsyslog.log_remote_access:
+        return ("rsyslog.log_remote_access: the Ansible export writes rsyslog drop-ins only for "
+                "method = \"rsyslog\"; set log_remote_access = false to export these answers")
     return None
 
 

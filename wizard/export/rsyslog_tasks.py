@@ -93,8 +93,9 @@ def tls_variables(answers: Answers) -> Dict[str, object]:
 
 
 def dropin_paths(layout) -> List[str]:
-    """Written by the tasks below, not with the files written whole."""
-    return rsyslog_dropins.dropin_paths(layout)
+    """Written by the tasks below, not with the files written whole (the access-logging one
+    too: it must restart rsyslog, not auditd)."""
+    return rsyslog_dropins.dropin_paths(layout) + [rsyslog_dropins.access_path(layout)]
 
 
 def role_vars(answers: Answers, plan, layout) -> Dict[str, object]:
@@ -104,6 +105,9 @@ def role_vars(answers: Answers, plan, layout) -> Dict[str, object]:
         "auditd_wizard_rsyslog_dropins": [{"path": "%s/%s" % (layout.rsyslog_dropin_dir, name),
                                            "content": text}],
     }
+    if answers.rsyslog.log_remote_access:   # the same tasks write it and restart rsyslog
+        values["auditd_wizard_rsyslog_dropins"].append(
+            {"path": rsyslog_dropins.access_path(layout), "content": rsyslog_dropins.access_dropin()})
     if answers.selinux.manage:
         values["auditd_wizard_rsyslog_port_type"] = wanted_port_type(answers)
         values["auditd_wizard_rsyslog_port_types"] = list(RSYSLOG_PORT_TYPES)
