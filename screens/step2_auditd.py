@@ -8,9 +8,9 @@ from screens.step_base import StepPane
 class AuditdPane(StepPane):
     STEP = 2
     EXPLANATION = ("How this host's auditd labels and writes events. `hostname` in name "
-                   "format lets the receiver tell senders apart. The STIGs want ENRICHED, and "
-                   "syslog, single or halt when the log disk is full or fails (`keep` leaves "
-                   "auditd.conf's SUSPEND: auditd stops writing).")
+                   "format lets the receiver tell senders apart. The STIGs want ENRICHED; the "
+                   "RHEL 8 and 9 STIGs also want syslog, single or halt when the log disk is "
+                   "full or fails (`keep` leaves auditd.conf's SUSPEND: auditd stops writing).")
     FIELDS = (
         FieldSpec("auditd.name_format", "Name format"),
         FieldSpec("auditd.name", "Node name", visible=lambda s: s.answers.auditd.name_format == "user"),
