@@ -88,7 +88,7 @@ def run_case(spec: dict, case: dict) -> dict:
     out = {"name": case["name"], "steps": []}
 
     code, stdout, stderr = cli(root, "apply", "--answers", spec["answers"], "--yes")
-    if code == 2 and "not applied:" in stderr:
+    if code == 2 and "not applied" in stderr:   # "not applied (step N): ..."
         # The plan's preflight saw the full disk first (the forward queue's room, ...); the
         # admin insists with --force, and the transaction's own check must still hold.
         out["preflight"] = {"exit": code, "stderr": stderr[-2000:], "unchanged": snapshot(root) == before}
