@@ -8,20 +8,22 @@ from screens.step_base import StepPane
 class RemotePane(StepPane):
     STEP = 4
     ROLES = ("sender",)
-    EXPLANATION = ("The receiver this sender forwards to, and what happens when it cannot "
-                   "be reached: audisp-remote's `forward` mode, or rsyslog's disk queue, keeps "
-                   "events during outages. rsyslog forwards only the audit records, or every "
-                   "message of this host: what the STIG's remote-loghost rule checks, at the "
-                   "cost of more traffic and this host's other messages on the receiver.")
+    EXPLANATION = ("The receiver this sender forwards to, and what survives when it cannot "
+                   "be reached: the queues are sized from the outage to ride out and the peak "
+                   "rate (blank = twice the busiest minute of this host's audit log). rsyslog "
+                   "forwards only the audit records, or every message of this host: what the "
+                   "STIG's remote-loghost rule checks, at the cost of more traffic and this "
+                   "host's other messages on the receiver.")
     FIELDS = (
         FieldSpec("remote.server", "Receiver host or IP"),
         FieldSpec("remote.port", "Receiver port", visible=native),
         FieldSpec("rsyslog.port", "Receiver port", visible=rsyslog),
         FieldSpec("rsyslog.forward", "Forward", visible=rsyslog),
+        FieldSpec("remote.outage", "Ride out an outage of"),
+        FieldSpec("remote.peak_rate", "Peak records/s"),
         FieldSpec("remote.mode", "Mode", visible=native),
         FieldSpec("remote.queue_file", "Queue file",
-                  visible=both(native, lambda s: s.answers.remote.mode == "forward")),
-        FieldSpec("remote.queue_depth", "Queue depth", visible=native),
+                  visible=both(native, lambda s: s.answers.remote.mode != "immediate")),
         FieldSpec("rsyslog.queue_max_disk", "Disk queue limit", visible=rsyslog),
         FieldSpec("remote.network_failure_action", "On network failure", visible=native),
         FieldSpec("remote.local_port", "Source port (0=any)", visible=native),

@@ -219,8 +219,9 @@ def valid_data(draw):
         "remote": {
             "server": draw(hostnames | addresses) if role == "sender" else draw(st.none() | hostnames),
             "port": draw(ports),
-            "mode": draw(st.sampled_from(["immediate", "forward"])),
-            "queue_depth": draw(st.integers(1, 99999999)),
+            "mode": draw(st.sampled_from(["auto", "immediate", "forward"])),
+            "outage": draw(st.sampled_from(["0", "90s", "10m", "2h", "1d"])),
+            "peak_rate": draw(st.none() | st.integers(1, 1000000)),
             "network_failure_action": draw(st.sampled_from(
                 ["ignore", "syslog", "warn_once", "warn_once_continue", "suspend", "single",
                  "halt", "stop"])),

@@ -15,7 +15,7 @@ EXTRA = {
     "sender-tuned": 'role = "sender"\n[auditd]\nname_format = "user"\nname = "web01"\n'
                     'log_format = "RAW"\noverflow_action = "single"\n'
                     '[remote]\nserver = "logs.example.com"\nport = 6000\nmode = "forward"\n'
-                    'queue_depth = 500\nnetwork_failure_action = "single"\nlocal_port = 61\n'
+                    'network_failure_action = "single"\nlocal_port = 61\n'
                     'heartbeat_timeout = 30\n',
     "sender-kerberos": 'role = "sender"\n[remote]\nserver = "logs.example.com"\n'
                        '[security]\nencryption = "kerberos"\n',

@@ -269,12 +269,12 @@ def test_row_17_journal_says_why_the_plugin_died(tmp_path):
 
 def test_syntax_traps_are_repaired(tmp_path):
     root = applied(tmp_path)
-    edit(root, "etc/audit/audisp-remote.conf", "heartbeat_timeout = 0", "heartbeat_timeout=0")
+    edit(root, "etc/audit/audisp-remote.conf", "heartbeat_timeout = 30", "heartbeat_timeout=30")
     edit(root, "etc/audit/audisp-remote.conf", "max_tries_per_record = 3", "max_tries_per_record\t=\t3")
     (root / "etc/audit/audisp-remote.conf").open("a").write("tls_psk_file = /etc/x\n#" + "x" * 140 + "\n")
     before = fixed(root, "config-syntax", contains="unknown key `tls_psk_file`")
     text = (root / "etc/audit/audisp-remote.conf").read_text()
-    assert "heartbeat_timeout = 0\n" in text and "max_tries_per_record = 3\n" in text
+    assert "heartbeat_timeout = 30\n" in text and "max_tries_per_record = 3\n" in text
     assert "tls_psk_file" not in text and "x" * 140 not in text
 
 

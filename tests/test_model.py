@@ -17,7 +17,7 @@ ENUMERATIONS = [
     ("auditd", "name_format", ["none", "hostname", "fqd", "numeric", "user"]),
     ("auditd", "log_format", ["RAW", "ENRICHED"]),
     ("auditd", "overflow_action", ["ignore", "syslog", "suspend", "single", "halt"]),
-    ("remote", "mode", ["immediate", "forward"]),
+    ("remote", "mode", ["auto", "immediate", "forward"]),
     ("remote", "network_failure_action", ["ignore", "syslog", "warn_once", "warn_once_continue",
                                           "suspend", "single", "halt", "stop"]),
     ("security", "encryption", ["none", "kerberos", "tls"]),
@@ -82,12 +82,12 @@ def test_defaults():
                                            "log_format": "ENRICHED", "overflow_action": "syslog",
                                            "disk_full_action": "keep", "disk_error_action": "keep"}
     assert answers.remote.model_dump() == {
-        "server": "logs.example.com", "port": 60, "mode": "immediate", "queue_depth": 10240,
-        "network_failure_action": "syslog", "local_port": 0, "heartbeat_timeout": 0,
-        "queue_file": "/var/spool/audit/remote.log"}
+        "server": "logs.example.com", "port": 60, "mode": "auto", "outage": "10m",
+        "peak_rate": None, "network_failure_action": "syslog", "local_port": 0,
+        "heartbeat_timeout": 30, "queue_file": "/var/spool/audit/remote.log"}
     assert answers.receiver.model_dump() == {
-        "listen_port": 60, "allowed_senders": [], "max_per_addr": 1, "local_events": True,
-        "client_ports": None, "client_max_idle": 0, "listen_queue": 5}
+        "listen_port": 60, "allowed_senders": [], "max_per_addr": 2, "local_events": True,
+        "client_ports": None, "client_max_idle": 60, "listen_queue": 5}
     assert answers.security.encryption == "none"
     assert answers.firewall.manage is True and answers.firewall.zone is None
     assert answers.selinux.manage is True
@@ -141,13 +141,14 @@ def test_unknown_keys_are_rejected_with_the_allowed_list(data, dotted):
 
 def test_unknown_key_message_lists_the_section_keys():
     message = only_message({"remote": {"server": "h", "sever": "x"}})
-    assert message == ("remote.sever: unknown key; allowed: server, port, mode, queue_depth, "
-                       "network_failure_action, local_port, heartbeat_timeout, queue_file")
+    assert message == ("remote.sever: unknown key; allowed: server, port, mode, outage, "
+                       "peak_rate, network_failure_action, local_port, heartbeat_timeout, "
+                       "queue_file")
 
 
 @pytest.mark.parametrize("section,key,bad,good", [
     ("remote", "port", 0, 65535), ("remote", "port", 65536, 1),
-    ("remote", "queue_depth", 0, 99999999), ("remote", "queue_depth", 100000000, 1),
+    ("remote", "peak_rate", 0, 1000000), ("remote", "peak_rate", 1000001, 1),
     ("remote", "local_port", -1, 0), ("remote", "local_port", 65536, 65535),
     ("remote", "heartbeat_timeout", -1, 0),
     ("receiver", "listen_port", 0, 60), ("receiver", "max_per_addr", 0, 1),

@@ -55,7 +55,8 @@ def test_sender_plan_writes_the_right_files(tmp_path, os_name):
         assert line in plugin
     remote = active_lines(final_content(session, "/etc/audit/audisp-remote.conf"))
     for line in ("remote_server = logs.example.com", "port = 60", "transport = tcp",
-                 "format = managed", "mode = immediate", "network_failure_action = syslog"):
+                 "format = managed", "mode = forward", "network_failure_action = syslog",
+                 "heartbeat_timeout = 30"):
         assert line in remote
     auditd = active_lines(final_content(session, "/etc/audit/auditd.conf"))
     assert "name_format = hostname" in auditd            # seed-errors #3
@@ -90,7 +91,7 @@ def test_no_forbidden_values_anywhere(tmp_path, os_name, answers):
 def test_receiver_plan_listens_and_opens_the_firewall(tmp_path, os_name):
     session = session_for(tmp_path, os_name, RECEIVER)
     auditd = active_lines(final_content(session, "/etc/audit/auditd.conf"))
-    for line in ("tcp_listen_port = 60", "tcp_max_per_addr = 1", "tcp_client_max_idle = 0",
+    for line in ("tcp_listen_port = 60", "tcp_max_per_addr = 2", "tcp_client_max_idle = 60",
                  "tcp_listen_queue = 5", "local_events = yes"):
         assert line in auditd                               # seed-errors #12
     text = plan_text(session)

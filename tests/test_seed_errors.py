@@ -103,6 +103,6 @@ def test_row_11_firewall_opened_on_the_receiver_not_the_sender(tmp_path):
 def test_row_12_receiver_listens(tmp_path):
     session, _ = plan_of(tmp_path, RECEIVER + '[receiver]\nclient_ports = "1-1023"\n')
     lines = written(session, "/etc/audit/auditd.conf")
-    for line in ("tcp_listen_port = 60", "tcp_max_per_addr = 1", "tcp_client_max_idle = 0",
+    for line in ("tcp_listen_port = 60", "tcp_max_per_addr = 2", "tcp_client_max_idle = 60",
                  "tcp_listen_queue = 5", "tcp_client_ports = 1-1023"):
         assert line in lines

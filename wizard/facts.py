@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from backends.runner import CommandError
+from wizard.event_rate import EventRate, read_event_rate
 
 Version = Tuple[int, ...]
 
@@ -140,6 +141,7 @@ class HostFacts:
     fqdn: str
     has_service: bool
     packages: Dict[str, Optional[str]] = field(default_factory=dict)  # name -> version-release or None
+    event_rate: Optional[EventRate] = None   # how many records this host's own log shows
 
 
 # ------------------------------------------------------------------ os-release
@@ -260,4 +262,5 @@ def gather_facts(host) -> HostFacts:
         fqdn=fqdn,
         has_service=has_service,
         packages=packages,
+        event_rate=read_event_rate(host),
     )

@@ -111,6 +111,16 @@ def _port_range(value: str) -> Optional[str]:
     return None
 
 
+def _duration(value: str) -> Optional[str]:
+    match = re.fullmatch(r"([0-9]{1,6})([smhd]?)", value.strip())
+    if not match or (not match.group(2) and int(match.group(1)) != 0):
+        return "%s must be a duration like \"90s\", \"10m\", \"2h\" or \"0\"" % show(value)
+    seconds = int(match.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2) or "s"]
+    if seconds > 30 * 86400:
+        return "%s is longer than 30 days" % show(value)
+    return None
+
+
 def _zone_name(value: str) -> Optional[str]:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", value):
         return "%s is not a firewalld zone name (letters, digits, '_' and '-', at most 32)" % show(value)
@@ -149,12 +159,12 @@ OverflowAction = Choice("ignore", "syslog", "suspend", "single", "halt")
 DiskFullAction = Choice("keep", "ignore", "syslog", "rotate", "suspend", "single", "halt")
 DiskErrorAction = Choice("keep", "ignore", "syslog", "suspend", "single", "halt")
 ForwardWhat = Choice("audit", "all")
-RemoteMode = Choice("immediate", "forward")
+RemoteMode = Choice("auto", "immediate", "forward")
 FailureAction = Choice(*FAILURE_ACTIONS)
 Encryption = Choice("none", "kerberos", "tls")
 Role = Choice("sender", "receiver")
 Method = Choice("audisp-remote", "rsyslog")
-QueueDepth = Whole(1, 99999999)
+PeakRate = Whole(1, 1000000)
 PortOrAny = Whole(0, 65535)
 Seconds = Whole(0, _INT32)
 MaxPerAddr = Whole(1, 1024)
@@ -211,11 +221,16 @@ class RemoteSection(_Section):
     port: Port = Field(60, description="TCP port the receiver listens on (60 is the only port "
                        "SELinux labels audit_port_t by default).")
     mode: RemoteMode = Field(
-        "immediate", description="'immediate' sends each event at once; 'forward' stores "
-        "events in queue_file first and survives receiver outages.")
-    queue_depth: QueueDepth = Field(
-        10240, description="How many events audisp-remote holds in memory while the "
-        "receiver is unreachable.")
+        "auto", description="Where audisp-remote keeps records the receiver has not taken yet: "
+        "'forward' in queue_file on disk (kept across a restart of auditd or of this host), "
+        "'immediate' in memory only; 'auto' = forward when an outage is to be ridden out.")
+    outage: Annotated[str, _rule(_duration)] = Field(
+        "10m", description="The receiver outage this sender must ride out without losing "
+        "records (\"90s\", \"10m\", \"2h\"; \"0\" = none); the queues are sized from it "
+        "and the peak rate.")
+    peak_rate: Annotated[Optional[PeakRate], BeforeValidator(_blank_to_none)] = Field(
+        None, description="Peak audit records a second this host produces; not set = twice "
+        "the busiest minute of its own audit log.")
     network_failure_action: FailureAction = Field(
         "syslog", description="What to do when the connection to the receiver fails. "
         "The upstream default 'stop' ends forwarding for good after one network failure.")
@@ -223,7 +238,9 @@ class RemoteSection(_Section):
         0, description="Source port for the connection; 0 lets the kernel choose. A port "
         "below 1024 must also be labelled audit_port_t in SELinux.")
     heartbeat_timeout: Seconds = Field(
-        0, description="Seconds without traffic before the connection is checked; 0 = off.")
+        30, description="Seconds without records after which audisp-remote sends a heartbeat, "
+        "so both ends notice a dead connection; the receiver's client_max_idle should be twice "
+        "this. 0 = off.")
     queue_file: Annotated[str, _rule(_absolute_path), _fits_line("queue_file")] = Field(
         "/var/spool/audit/remote.log", description="Spool file for mode = 'forward'. "
         "Keep it under /var/spool/audit so SELinux lets audisp-remote write it.")
@@ -237,7 +254,8 @@ class ReceiverSection(_Section):
         default_factory=list, description="Addresses or networks allowed through the firewall "
         "to the listen port (like \"192.0.2.0/24\"); empty = any address.")
     max_per_addr: MaxPerAddr = Field(
-        1, description="Connections accepted from one address (tcp_max_per_addr).")
+        2, description="Connections accepted from one address (tcp_max_per_addr). 2 lets a "
+        "sender that crashed back in at once, while its dead connection is still open.")
     local_events: StrictBool = Field(
         True, description="Also record this host's own events (local_events). The STIGs ask "
         "for yes (RHEL-08-030061, RHEL-09-653075, RHEL-10-500010).")
@@ -246,7 +264,9 @@ class ReceiverSection(_Section):
         None, description="Source ports senders may use, \"N\" or \"N-M\" "
         "(tcp_client_ports); not set = any.")
     client_max_idle: Seconds = Field(
-        0, description="Seconds an idle sender connection is kept; 0 = forever.")
+        60, description="Seconds a sender connection may stay silent before auditd closes it "
+        "(tcp_client_max_idle): at least twice the senders' heartbeat_timeout; 0 = never, and "
+        "a dead connection then blocks its sender's address for good.")
     listen_queue: ListenQueue = Field(
         5, description="Pending connections the kernel queues (tcp_listen_queue).")
 
@@ -485,6 +505,25 @@ def core_type(dotted: str) -> Any:
     return _unwrap(field_info(dotted).annotation)
 
 
+def _nested_metadata(annotation: Any) -> List[Any]:
+    """The Annotated metadata inside Optional[...] and Annotated[...] (an optional number's
+    bounds, like remote.peak_rate's)."""
+    found: List[Any] = []
+    stack = [annotation]
+    while stack:
+        item = stack.pop()
+        origin = get_origin(item)
+        if origin is Annotated:
+            args = get_args(item)
+            found.extend(args[1:])
+            for meta in args[1:]:
+                found.extend(getattr(meta, "metadata", []) or [])
+            stack.append(args[0])
+        elif origin is not None:
+            stack.extend(a for a in get_args(item) if a is not type(None))
+    return found
+
+
 def _allowed(path: Tuple[Any, ...]) -> Optional[str]:
     """What the field at `path` accepts, for the "; allowed: ..." tail of a message."""
     field = _field_info(path)
@@ -494,7 +533,7 @@ def _allowed(path: Tuple[Any, ...]) -> Optional[str]:
     if get_origin(core) is Literal:
         return ", ".join(get_args(core))
     low = high = None
-    for meta in field.metadata:
+    for meta in list(field.metadata) + _nested_metadata(field.annotation):
         low = getattr(meta, "ge", low)
         high = getattr(meta, "le", high)
     if low is not None and high is not None:

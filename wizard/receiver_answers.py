@@ -12,7 +12,7 @@ import socket
 from typing import List, Optional, Tuple
 
 from wizard.answers import answers_data, dump_answers
-from wizard.model import Answers, validate_answers
+from wizard.model import Answers, ReceiverSection, validate_answers
 from wizard.validators import cidr
 
 
@@ -45,6 +45,17 @@ def _conflicts(sender: Answers, receiver: Answers) -> List[str]:
     return problems
 
 
+def _idle_for_heartbeat(receiver: dict, heartbeat: int, fresh: bool) -> None:
+    """tcp_client_max_idle twice the sender's heartbeat_timeout (audisp-remote.conf(5) NOTES),
+    and when senders are merged, twice the largest (auditd.conf(5)): a live but quiet sender
+    is never cut off, a dead connection is closed as soon as that allows."""
+    if heartbeat <= 0:
+        return
+    current = receiver.get("client_max_idle", ReceiverSection.model_fields["client_max_idle"].default)
+    if fresh or current == 0 or current < 2 * heartbeat:
+        receiver["client_max_idle"] = 2 * heartbeat
+
+
 def receiver_answers_for(sender: Answers, sender_address: str,
                          existing: Optional[Answers] = None) -> Answers:
     """The receiver answers for `sender`, or `existing` with this sender added.
@@ -70,6 +81,7 @@ def receiver_answers_for(sender: Answers, sender_address: str,
         if conflicts:
             raise ReceiverAnswersError("cannot add this sender: " + "; ".join(conflicts))
         data = answers_data(existing)
+    _idle_for_heartbeat(data["receiver"], sender.remote.heartbeat_timeout, existing is None)
     allowed = list(data["receiver"].get("allowed_senders", []))
     if not _covered(sender_address, allowed):
         allowed.append(sender_address)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Dict, Optional, Union
@@ -189,6 +190,33 @@ def _initial_state(os_name: str, spec: DemoOs) -> dict:
     }
 
 
+DEMO_LOG_START = 1764990000   # 2025-12-06 03:00 UTC: a fixed time, so every demo root is alike
+_DEMO_RECORDS = (
+    'type=USER_ACCT msg=audit({t}:{n}): pid={p} uid=0 auid=4294967295 ses=4294967295 '
+    'msg=\'op=PAM:accounting grantors=pam_unix acct="root" exe="/usr/sbin/crond" '
+    'hostname=? addr=? terminal=cron res=success\'',
+    'type=SYSCALL msg=audit({t}:{n}): arch=c000003e syscall=257 success=yes exit=3 a0=ffffff9c '
+    'items=1 ppid=1 pid={p} auid=4294967295 uid=0 comm="sshd" exe="/usr/sbin/sshd" key="logins"',
+    'type=CWD msg=audit({t}:{n}): cwd="/"',
+    'type=PROCTITLE msg=audit({t}:{n}): proctitle=2F7573722F7362696E2F73736864002D44',
+)
+
+
+@lru_cache(maxsize=1)
+def demo_audit_log() -> str:
+    """A quarter of an hour of this host's own records: about 2 a second, with one busy
+    minute (cron and logins) of 9 a second, so the wizard measures a rate as on a real host."""
+    lines = []
+    for second in range(15 * 60):
+        count = 9 if 420 <= second < 480 else 2
+        for k in range(count):
+            serial = len(lines) + 1
+            stamp = "%d.%03d" % (DEMO_LOG_START + second, (k * 97) % 1000)
+            lines.append(_DEMO_RECORDS[serial % len(_DEMO_RECORDS)].format(
+                t=stamp, n=serial, p=1000 + serial % 30000))
+    return "\n".join(lines) + "\n"
+
+
 def _write(path: Path, text: str, mode: int = 0o644) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -219,6 +247,7 @@ def make_demo_root(directory: Union[str, Path], os_name: str = "almalinux-9",
     _write(root / "etc" / "hostname", spec.hostname + "\n")
     _write(root / "etc" / "passwd", PASSWD, 0o644)
     _write(root / "etc" / "krb5.conf", _text(spec.audit, "/etc/krb5.conf"))
+    _write(root / "var" / "log" / "audit" / "audit.log", demo_audit_log(), 0o600)
     if broken:
         _seed_guide_mistakes(root, spec, state)
     daemon.load(root, state)   # auditd started on these files (after the guide's restart)

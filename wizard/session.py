@@ -296,8 +296,10 @@ class Session:
 
     def _host_checks(self):
         a, checks = self.answers, HostChecks()
-        if a.role == "sender" and a.method == "audisp-remote" and a.remote.mode == "forward":
-            checks.queue_free_bytes = _free_bytes(self._host.path(a.remote.queue_file))
+        if a.role == "sender" and a.method == "audisp-remote" and a.remote.mode != "immediate":
+            queue = self._host.path(a.remote.queue_file)
+            checks.queue_free_bytes = _free_bytes(queue)
+            checks.queue_file_bytes = queue.stat().st_size if queue.is_file() else 0
         if a.auditd.name_format in ("fqd", "numeric"):
             checks.name_resolves = _resolves(self._host.runner, self.facts.hostname)
         if a.method == "rsyslog" and a.security.encryption == "tls":
@@ -403,7 +405,7 @@ class Session:
                                     "in it (site.yml, README.md, roles/, ...) would be replaced.")
         answers = parse_answers(answers_toml, "transaction answers") if answers_toml else self.answers
         with _in_words(target):
-            return export.export_ansible(answers, target)
+            return export.export_ansible(answers, target, event_rate=self.facts.event_rate)
 
     def write_receiver_answers(self, sender_address: str, path: str,
                                replace: bool = False) -> Path:

@@ -13,6 +13,8 @@ from typing import Dict, Optional, Tuple
 from backends.simulated import SimulatedRunner
 from tests.ansible.tools import AnsibleTools
 from wizard.answers import parse_answers
+from wizard.event_rate import measure
+from wizard.sandbox import demo_audit_log
 from wizard.export import export_ansible
 from wizard.export.playbook import group_name
 from wizard.export.recording import record
@@ -49,7 +51,10 @@ def install_planned_packages(root: Path, answers_text: str) -> None:
 
 
 def export(answers_text: str, directory: Path) -> Path:
-    export_ansible(parse_answers(answers_text), directory)
+    """Exported as from a demo root: the queues sized for its audit log's rate, like the
+    wizard's own apply on the twin root."""
+    export_ansible(parse_answers(answers_text), directory,
+                   event_rate=measure(demo_audit_log().encode()))
     return directory
 
 

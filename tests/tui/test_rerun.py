@@ -10,7 +10,7 @@ def test_rerun_shows_applied_values_and_empty_plan(tmp_path):
         await pilot.pause()
         await to_step(pilot, 4)
         await type_into(pilot, "#f-remote--server", "logs.example.com")
-        await type_into(pilot, "#f-remote--queue-depth", "20000")
+        await type_into(pilot, "#f-remote--outage", "30m")
         await to_review(pilot)
         await apply_on_review(pilot)
 
@@ -32,7 +32,7 @@ def test_rerun_shows_applied_values_and_empty_plan(tmp_path):
     drive(second, look)
     assert seen["welcome_said_rerun"]
     assert seen["values"]["remote.server"] == "logs.example.com"
-    assert seen["values"]["remote.queue_depth"] == "20000"
+    assert seen["values"]["remote.outage"] == "30m"   # read back from the applied answers
     for dotted, value in seen["values"].items():
         section, key = dotted.split(".")
         expected = getattr(getattr(applied, section), key)

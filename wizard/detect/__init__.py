@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from wizard.conf import KeyValueFile
-from wizard.detect import native, rsyslog
+from wizard.detect import applied, native, rsyslog
 from wizard.detect.found import Found
 from wizard.model import Answers, field_error
 from wizard.plan.methods import rsyslog_dropins
@@ -109,6 +109,10 @@ def detect(host, facts) -> Detected:
         out.put("rsyslog.log_remote_access", True, rsyslog_dropins.access_path(layout))
     for dotted, value, source in shown.fields:
         out.put(dotted, value, source)
+    if shown.role == "sender":
+        file_mode = next((v for d, v, _s in shown.fields if d == "remote.mode"), None)
+        for dotted, value, source in applied.answer_only_fields(host, shown.role, method, file_mode):
+            out.put(dotted, value, source)
     out.unrepresented += shown.unrepresented
     answers = Answers.model_validate(out.data)
     if method == "rsyslog":

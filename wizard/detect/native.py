@@ -33,7 +33,6 @@ def read_sender(host, layout) -> Optional[Found]:
     found.put("remote.server", remote.get("remote_server") or None, where + "remote_server")
     found.put("remote.port", as_int(remote.get("port")), where + "port")
     found.put("remote.mode", (remote.get("mode") or "").lower() or None, where + "mode")
-    found.put("remote.queue_depth", as_int(remote.get("queue_depth")), where + "queue_depth")
     found.put("remote.network_failure_action", remote.get("network_failure_action"),
               where + "network_failure_action")
     found.put("remote.heartbeat_timeout", as_int(remote.get("heartbeat_timeout")),

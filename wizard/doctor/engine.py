@@ -7,9 +7,9 @@ from backends.changes import (Change, FileAttributes, InstallPackages, Restart, 
                               WriteFile)
 from backends.runner import CommandError
 from wizard.conf import KeyValueFile, _active_key, _active_value
-from wizard.doctor import (checks_logs, checks_network, checks_plugins, checks_receiver,
-                           checks_remote, checks_security, checks_service, checks_state,
-                           checks_syntax)
+from wizard.doctor import (checks_delivery, checks_logs, checks_network, checks_plugins,
+                           checks_receiver, checks_remote, checks_security, checks_service,
+                           checks_state, checks_syntax)
 from wizard.doctor.context import CheckContext, Connector
 from wizard.doctor.model import PROBLEM, FileEdit, Finding
 from backends.changes import MoveFile
@@ -30,8 +30,10 @@ CHECKS = (
     ("remote-format", checks_remote.remote_format),
     ("remote-server", None),   # needs the wanted server: see _run_one
     ("failure-actions", checks_remote.failure_actions),
+    ("sender-recovery", checks_delivery.sender_recovery),
     ("name-format", checks_remote.name_format),
     ("receiver-listen", None),
+    ("receiver-dead-connections", checks_delivery.receiver_dead_connections),
     ("selinux-port", checks_network.selinux_ports),
     ("firewall", None),        # needs the zone and the allowed senders of the answers
     ("kerberos-keytab", checks_security.keytab),

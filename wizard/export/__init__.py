@@ -13,9 +13,11 @@ class ExportError(Exception):
 
 
 def export_ansible(answers: Answers, directory: Union[str, Path],
-                   facts: Optional[HostFacts] = None) -> List[Path]:
+                   facts: Optional[HostFacts] = None, event_rate=None) -> List[Path]:
     """Write a ready-to-run playbook for `answers` into `directory`; returns the files written.
+    `event_rate` (wizard.event_rate.EventRate): the rate the sender's queues are sized for when
+    remote.peak_rate is not set (the exporting host's own; none: an assumed rate).
     Raises ExportError for what the export does not cover, and wizard.plan.errors.PlanError
     when the answers cannot be planned."""
     from wizard.export.playbook import write_playbook
-    return write_playbook(answers, Path(directory), facts)
+    return write_playbook(answers, Path(directory), facts, event_rate)

@@ -2,6 +2,8 @@
 auditd_wizard role (defaults, vars, tasks, handlers)."""
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -12,6 +14,7 @@ from wizard.export.variables import answer_variables, described
 from wizard.export.yaml_text import dump
 from wizard.facts import HostFacts
 from wizard.model import Answers
+from wizard.plan.queues import native_queues
 
 ROLE = "auditd_wizard"
 # Each method's part of the playbook, the same functions in each (one more method = one more module).
@@ -95,7 +98,16 @@ def _inventory(answers: Answers) -> str:
             f"[{group_name(answers)}]\n{example}\n")
 
 
-def _readme(answers: Answers) -> str:
+def _queues_readme(answers: Answers, facts: HostFacts) -> str:
+    if answers.role != "sender" or answers.method != "audisp-remote":
+        return ""
+    queues = native_queues(answers, facts.event_rate)
+    return ("Queues: %s They are sized for %d records/s (%s); every host gets the same "
+            "queue_depth and q_depth, so set remote.peak_rate to your busiest host's rate and "
+            "export again.\n\n" % (queues.words("/var/spool/audit"), queues.rate, queues.rate_source))
+
+
+def _readme(answers: Answers, facts: HostFacts) -> str:
     return f"""# auditd-wizard export: {answers.role}, method {answers.method}
 
 Made by `auditd-wizard export ansible` from answers.toml (kept here for reference). Uses
@@ -111,7 +123,7 @@ SELinux, opens the listen port in firewalld on a receiver, starts auditd, and re
 a file changed with `service auditd restart` (or `auditctl --signal TERM` and a start where the
 `service` command is missing), never `systemctl restart auditd`, which auditd refuses.
 
-{_method(answers).README}A second run changes nothing. Per-group and per-host values are variables (group_vars/, or
+{_queues_readme(answers, facts)}{_method(answers).README}A second run changes nothing. Per-group and per-host values are variables (group_vars/, or
 host_vars/HOST.yml); everything else follows the answers: change them and export again.
 """
 
@@ -120,11 +132,13 @@ def _handlers(answers: Answers) -> str:
     return _method(answers).handler_text(system_tasks.handler_tasks())
 
 
-def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts] = None) -> List[Path]:
+def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts] = None,
+                   event_rate=None) -> List[Path]:
     refusal = _method(answers).refusal(answers)
     if refusal:
         from wizard.export import ExportError
         raise ExportError(refusal)
+    facts = dataclasses.replace(facts or export_facts(), event_rate=event_rate)
     plan = record_for_export(answers, facts)
     system_tasks.check_covered(plan)
     variables = answer_variables(answers)
@@ -136,7 +150,7 @@ def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts]
                             + described(list(variables))),
         directory / "inventory.example.ini": _inventory(answers),
         directory / "answers.toml": dump_answers(answers),
-        directory / "README.md": _readme(answers),
+        directory / "README.md": _readme(answers, facts),
         role / "defaults" / "main.yml": dump(variables, "Defaults from the answers; group_vars/ overrides them."),
         role / "vars" / "main.yml": dump(_role_vars(answers, plan, facts),
                                          "What the wizard's planner does for these answers; export again to change it."),

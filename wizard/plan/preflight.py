@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
+from wizard.plan.queues import duration_words, mib, native_queues
+
 BLOCKER, WARNING, NOTE = "blocker", "warning", "note"
 _ORDER = {BLOCKER: 0, WARNING: 1, NOTE: 2}
-QUEUE_SLOT_BYTES = 12 * 1024     # audisp-remote allocates a forward queue up front (audit 3.0.9)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Finding:
 class HostChecks:
     """What the Session read from the host for the checks the planner cannot make (pure)."""
     queue_free_bytes: Optional[int] = None      # free space where the forward queue goes
+    queue_file_bytes: int = 0                   # size of the queue file already there
     name_resolves: Optional[bool] = None        # None: not asked (name_format does not need it)
     certificate_problems: List[str] = field(default_factory=list)
 
@@ -34,14 +36,18 @@ class HostChecks:
 def preflight(plan, answers, facts, checks: HostChecks) -> List[Finding]:
     found = [f for number in sorted(plan.steps) for f in plan.steps[number].findings]
     a = answers
-    if a.role == "sender" and a.method == "audisp-remote" and a.remote.mode == "forward" \
-            and checks.queue_free_bytes is not None:
-        needed = a.remote.queue_depth * QUEUE_SLOT_BYTES
+    queues = native_queues(a, facts.event_rate) if a.role == "sender" \
+        and a.method == "audisp-remote" else None
+    if queues is not None and queues.mode == "forward" and checks.queue_free_bytes is not None:
+        # a queue file already there (a rerun) is reused: only the growth needs free space
+        needed = queues.disk_bytes - checks.queue_file_bytes
         if needed > checks.queue_free_bytes:
-            found.append(Finding(BLOCKER, 4, "mode = forward: the queue %s needs about %d MiB "
-                                 "(queue_depth = %d), but its filesystem has %d MiB free; lower "
-                                 "remote.queue_depth or free space first"
-                                 % (a.remote.queue_file, needed // 2**20, a.remote.queue_depth,
+            found.append(Finding(BLOCKER, 4, "mode = forward: the queue %s needs %s "
+                                 "(queue_depth = %d, for an outage of %s at %d records/s), but "
+                                 "its filesystem has %d MiB free; lower remote.outage or "
+                                 "remote.peak_rate, or free space first"
+                                 % (a.remote.queue_file, mib(needed), queues.queue_depth,
+                                    duration_words(queues.outage), queues.rate,
                                     checks.queue_free_bytes // 2**20)))
     if checks.name_resolves is False:
         found.append(Finding(BLOCKER, 2, "name_format = %s: this host's name %s does not resolve "

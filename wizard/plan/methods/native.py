@@ -15,9 +15,12 @@ from backends.changes import Change
 from wizard import kerberos
 from wizard.conf import KeyValueFile
 from wizard.plan.errors import PlanError
+from wizard.plan.queues import (Q_DEPTH_MAX, dead_connection_words, duration_words,
+                                native_queues)
 
 NAME = "audisp-remote"
 AUDIT_PORT = 60
+SPLITS_RECORDS_SINCE = (4, 1, 3)
 
 
 def planning_paths(layout) -> List[str]:
@@ -48,16 +51,13 @@ def plugin(ctx) -> None:
 # ---------------------------------------------------------------- step 4
 def remote(ctx) -> None:
     r = ctx.answers.remote
-    values = {"remote_server": r.server, "port": str(r.port), "mode": r.mode,
-              "queue_depth": str(r.queue_depth), "format": "managed",   # seed-errors #8
-              "network_failure_action": r.network_failure_action,       # seed-errors #9
+    queues = native_queues(ctx.answers, ctx.facts.event_rate)
+    values = {"remote_server": r.server, "port": str(r.port), "mode": queues.mode,
+              "queue_depth": str(queues.queue_depth), "format": "managed",   # seed-errors #8
+              "network_failure_action": r.network_failure_action,              # seed-errors #9
               "heartbeat_timeout": str(r.heartbeat_timeout)}
-    if r.mode == "forward":
+    if queues.mode == "forward":
         values["queue_file"] = r.queue_file
-        # Observed on audit 3.0.9: the queue file is allocated up front, about 12 KiB a slot.
-        ctx.note(4, f"mode = forward keeps unsent events in {r.queue_file}; audisp-remote "
-                    f"allocates it up front: about {r.queue_depth * 12 // 1024} MiB for "
-                    f"queue_depth = {r.queue_depth}.")
         _queue_file_label(ctx, r.queue_file)
     if r.network_failure_action in ("halt", "single"):
         ctx.warn(4, f"network_failure_action = {r.network_failure_action}: when the receiver "
@@ -67,9 +67,45 @@ def remote(ctx) -> None:
     has_local_port = KeyValueFile.parse(current.text).get("local_port") is not None
     if r.local_port:
         values["local_port"] = str(r.local_port)
+        # audisp-remote.conf(5) NOTES
+        ctx.note(4, "local_port = %d: after a restart the old connection may sit in TIME_WAIT "
+                    "(up to a minute), and reconnecting from the same port is refused until it "
+                    "is gone; records wait in the queue meanwhile. Use it only when the "
+                    "receiver insists on source ports (tcp_client_ports)." % r.local_port)
     elif has_local_port:
         values["local_port"] = "any"
     ctx.drafts.set_keys(4, ctx.layout.audisp_remote_conf, values)
+    # upstream NOTES: "a large q_depth in auditd.conf, an even bigger queue_depth"
+    ctx.drafts.set_keys(4, ctx.layout.auditd_conf, {"q_depth": str(queues.q_depth)})
+    _say_what_survives(ctx, queues)
+
+
+def _say_what_survives(ctx, queues) -> None:
+    ctx.note(4, queues.details(ctx.layout.spool_dir))
+    if queues.outage and queues.promise < queues.outage:
+        ctx.warn(4, "%s was asked for, but at %d records/s auditd cannot hold what "
+                    "comes in while a longer backlog is sent (q_depth is at most %d): the "
+                    "queues are sized for %s. Lower remote.peak_rate if the host is quieter, "
+                    "or use the rsyslog method for long outages."
+                 % (duration_words(queues.outage), queues.rate, Q_DEPTH_MAX,
+                    duration_words(queues.promise)))
+    if not queues.catches_up:
+        ctx.warn(4, "%d records/s is about what audisp-remote can deliver (one "
+                    "acknowledged record at a time, about %d/s over a LAN): after an outage the "
+                    "backlog would hardly shrink." % (queues.rate, queues.drain_rate))
+    if ctx.layout.version >= SPLITS_RECORDS_SINCE:
+        # Seen with the real 4.2.1: 1 record in about 80 arrives as two broken lines.
+        ctx.warn(4, "audit %s's audisp-remote cuts a record in two when it straddles "
+                    "the end of its 16 KiB input buffer (auplugin_fgets since 4.1.3, upstream "
+                    "issue linux-audit/audit-userspace#529): nothing is lost, but about one "
+                    "record in 80 arrives as two lines that ausearch cannot read."
+                 % ctx.facts.audit_version)
+    a = ctx.answers.remote
+    if a.heartbeat_timeout == 0:
+        ctx.warn(4, "heartbeat_timeout = 0: a connection that died silently (a "
+                    "receiver that lost power, a NAT timeout) is noticed only when a record "
+                    "fails; set remote.heartbeat_timeout (like 30) and the receiver's "
+                    "client_max_idle to twice that.")
 
 
 def _queue_file_label(ctx, queue_file: str) -> None:
@@ -117,6 +153,7 @@ def receiver(ctx) -> None:
     else:
         remove = ("tcp_client_ports",)
     ctx.drafts.set_keys(6, ctx.layout.auditd_conf, values, remove=remove)
+    ctx.note(6, dead_connection_words(r.max_per_addr, r.client_max_idle))
 
 
 # ---------------------------------------------------------------- step 8
@@ -228,7 +265,7 @@ def _access_control(ctx) -> None:
     if r.max_per_addr == 1 and r.client_max_idle == 0:
         ctx.warn(8, "tcp_max_per_addr = 1 with tcp_client_max_idle = 0: a sender that "
                     "reboots without closing its connection is refused (op=dup) until the old one "
-                    "goes away; set receiver.client_max_idle (like 600) or max_per_addr = 2.")
+                    "goes away; set receiver.client_max_idle (like 60) or max_per_addr = 2.")
 
 
 # ---------------------------------------------------------------- last
