@@ -48,6 +48,7 @@ SCENARIOS = {  # name -> (module in tests.realstack, function)
     "native-client-ports": ("scenario_native", "client_ports"),
     "native-forward-queue": ("scenario_native", "forward_queue"),
     "rsyslog-tls": ("scenario_rsyslog", "tls_chain"),
+    "delivery-burst": ("scenario_delivery", "burst"),
 }
 
 

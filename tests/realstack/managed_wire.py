@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socket
 import struct
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 MAGIC = 0xFF0000FE
 HEADER = struct.Struct("<IBBIHI")
@@ -31,20 +31,26 @@ def send_records(host: str, port: int, records: Sequence[str], local_port: int =
             sock.bind(("127.0.0.1", local_port))
         sock.connect((host, port))
         for seq, record in enumerate(records, start=1):
-            sock.sendall(frame(seq, record.encode()))
-            magic, _hv, _mv, kind, length, ack_seq = HEADER.unpack(_recv_exact(sock, HEADER.size))
-            if length:
-                _recv_exact(sock, length)
-            if magic == MAGIC and kind == T_ACK and ack_seq == seq:
-                results.append("acked")
-            else:
-                results.append("answer type 0x%08x seq %d" % (kind, ack_seq))
+            problem = exchange(sock, seq, record)
+            results.append(problem or "acked")
+            if problem:
                 break
     except (OSError, EOFError) as error:
         results.append("not acked: %s" % (error.__class__.__name__,))
     finally:
         sock.close()
     return results
+
+
+def exchange(sock: socket.socket, seq: int, record: str) -> Optional[str]:
+    """Send one record and read its answer: None when it is the ACK of `seq`, else what came."""
+    sock.sendall(frame(seq, record.encode()))
+    magic, _hv, _mv, kind, length, ack_seq = HEADER.unpack(_recv_exact(sock, HEADER.size))
+    if length:
+        _recv_exact(sock, length)
+    if magic == MAGIC and kind == T_ACK and ack_seq == seq:
+        return None
+    return "answer type 0x%08x seq %d" % (kind, ack_seq)
 
 
 def _recv_exact(sock: socket.socket, size: int) -> bytes:

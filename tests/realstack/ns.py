@@ -51,13 +51,17 @@ def private_dev(scratch: Path, devlog_target: Path) -> None:
     run(["mount", "--rbind", str(newdev), "/dev"])
 
 
-def private_state_dirs(root: str = "") -> None:
-    """Fresh /run, /var/spool and /var/log/audit (of `root`, a directory, when given)."""
+def private_state_dirs(root: str = "", spool: Optional[str] = None) -> None:
+    """Fresh /run, /var/spool and /var/log/audit (of `root`, a directory, when given); `spool`
+    (a folder that outlives this namespace) is bind-mounted on /var/spool/audit instead, so a
+    forward queue survives a restart of the daemon."""
     mount_tmpfs(root + "/run")
     os.makedirs(root + "/run/lock", exist_ok=True)
     if os.path.isdir(root + "/var/spool"):
         mount_tmpfs(root + "/var/spool")
         os.makedirs(root + "/var/spool/audit", mode=0o700, exist_ok=True)
+        if spool:
+            bind(spool, root + "/var/spool/audit")
     if os.path.isdir(root + "/var/log/audit"):
         mount_tmpfs(root + "/var/log/audit", "0750")
 
@@ -104,11 +108,12 @@ def setup_namespace(scratch: Path, devlog_target: Path) -> None:
 
 def nested_argv(python: str, argv: Sequence[str], hostname: Optional[str] = None,
                 etc_audit: Optional[Path] = None, root: Optional[str] = None,
-                preload: Optional[str] = None) -> List[str]:
+                preload: Optional[str] = None, spool: Optional[str] = None) -> List[str]:
     """argv that runs `argv` in a nested mount (+uts) namespace: its own hostname, /run,
     /var/log/audit, /var/spool and /etc/audit (bind-mounted from etc_audit), exactly where
     production looks for them; inside `root` (from open_root) when given, with `preload`
-    listed in its /etc/ld.so.preload (this namespace only)."""
+    listed in its /etc/ld.so.preload (this namespace only); with `spool`, /var/spool/audit is
+    that folder (it outlives the namespace)."""
     out = ["unshare", "-m", "-u", "--propagation", "private",
            python, "-m", "tests.realstack.nsexec"]
     if hostname:
@@ -119,4 +124,6 @@ def nested_argv(python: str, argv: Sequence[str], hostname: Optional[str] = None
         out += ["--root", root]
     if preload:
         out += ["--preload", preload]
+    if spool:
+        out += ["--spool", spool]
     return out + ["--"] + list(argv)

@@ -16,12 +16,13 @@ def main() -> None:
     parser.add_argument("--etc-audit")
     parser.add_argument("--root", default="")
     parser.add_argument("--preload", help="a file listing the libraries for /etc/ld.so.preload")
+    parser.add_argument("--spool", help="a folder that outlives the namespace, for /var/spool/audit")
     parser.add_argument("argv", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
     if args.hostname:
         socket.sethostname(args.hostname)
-    private_state_dirs(args.root)
+    private_state_dirs(args.root, args.spool)
     if args.etc_audit:
         bind(args.etc_audit, args.root + "/etc/audit")
     if args.preload:
