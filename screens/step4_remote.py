@@ -1,16 +1,19 @@
 """Step 4: where the sender forwards to, and what it does when the receiver is away."""
 from __future__ import annotations
 
+from textual.app import ComposeResult
+from textual.widgets import Static
+
 from screens.forms import FieldSpec, both, native, rsyslog
 from screens.step_base import StepPane
+from screens.widgets import Plain
 
 
 class RemotePane(StepPane):
     STEP = 4
     ROLES = ("sender",)
-    EXPLANATION = ("The receiver this sender forwards to, and what survives when it cannot "
-                   "be reached: the queues are sized from the outage to ride out and the peak "
-                   "rate (blank = twice the busiest minute of this host's audit log). rsyslog "
+    EXPLANATION = ("The receiver this sender forwards to, and the outage it must ride out "
+                   "(a blank rate = twice the busiest minute of this host's audit log). rsyslog "
                    "forwards only the audit records, or every message of this host: what the "
                    "STIG's remote-loghost rule checks, at the cost of more traffic and this "
                    "host's other messages on the receiver.")
@@ -34,3 +37,13 @@ class RemotePane(StepPane):
                   "exit. The file is `/etc/audit/audisp-remote.conf` and the wizard writes "
                   "`format = managed`. The default `network_failure_action = stop` ends "
                   "forwarding for good after one network blip; `syslog` keeps trying.")
+
+    def compose_extra(self) -> ComposeResult:
+        yield Plain("", classes="survives")
+
+    def refresh_preview(self) -> None:
+        words = self.session.what_survives()
+        box = self.query_one(".survives", Static)
+        box.update(words or "")
+        box.display = bool(words)
+        super().refresh_preview()

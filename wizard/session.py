@@ -25,6 +25,7 @@ from wizard.plan.core import Plan, PreviewItem, plan as make_plan
 from wizard.plan.errors import PlanError
 from wizard.plan.ledger import read_ledger
 from wizard.plan.preflight import HostChecks, preflight
+from wizard.plan.queues import native_queues
 from wizard.plan.security import planning_paths
 from wizard.probe import SystemState, read_system_state
 from wizard.receiver_answers import receiver_answers_text
@@ -310,6 +311,14 @@ class Session:
                 f.text for f in tls.certificate_findings(a, own, self._host.read_bytes, stats)
                 if f.level == "error" and f.fix is None and self._host.stat(f.subject) is not None]
         return checks
+
+    def what_survives(self) -> Optional[str]:
+        """Step 4's one line: the receiver outage this sender's queues survive, at what rate,
+        and the disk it costs; None where it does not apply (a receiver, unfinished answers)."""
+        a = self.answers
+        if a.role != "sender" or a.method != "audisp-remote" or self.problems():
+            return None
+        return native_queues(a, self.facts.event_rate).words(self.facts.layout.spool_dir)
 
     def step_preview(self, step: int) -> List[PreviewItem]:
         """This step's file diffs, the exact commands it will run, then its notes."""
