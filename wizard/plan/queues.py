@@ -111,10 +111,6 @@ class NativeQueues:
         return min(self.outage, self.survives) if self.outage else self.survives
 
     @property
-    def limited_by_q_depth(self) -> bool:
-        return self.q_depth * self.drain_rate / (self.rate * self.rate) < self.queue_depth / self.rate
-
-    @property
     def disk_bytes(self) -> int:
         return (self.queue_depth + 1) * QUEUE_SLOT_BYTES if self.mode == "forward" else 0
 
@@ -148,8 +144,8 @@ class NativeQueues:
     def details(self, spool_dir: str) -> str:
         lines = [self.words(spool_dir),
                  "Rate: %d records/s, %s." % (self.rate, self.rate_source),
-                 "audisp-remote queue_depth = %d (the outage asked, %s, plus 10%%)%s."
-                 % (self.queue_depth, duration_words(self.outage),
+                 "audisp-remote queue_depth = %d (%s)%s."
+                 % (self.queue_depth, self._why_queue_depth(),
                     "; mode = forward allocates it whole when audisp-remote starts: %d slots of "
                     "12 KiB" % (self.queue_depth + 1) if self.mode == "forward" else ""),
                  "auditd q_depth = %d: when the receiver is back audisp-remote sends the backlog "
@@ -160,6 +156,13 @@ class NativeQueues:
                  "loses about %d." % (duration_words(2 * max(self.outage, 60)), self.rate,
                                       self.loss(2 * max(self.outage, 60)))]
         return "\n".join(lines)
+
+    def _why_queue_depth(self) -> str:
+        if self.outage and self.promise < self.outage:
+            return "as much as auditd's q_depth = %d can hold behind while it is sent" % Q_DEPTH_MAX
+        if self.queue_depth == self.q_depth + 1:
+            return "one more than q_depth: upstream's \"an even bigger queue_depth\""
+        return "the outage asked, %s, plus 10%%" % duration_words(self.outage)
 
 
 def native_queues(answers, event_rate) -> NativeQueues:
@@ -209,3 +212,62 @@ def dead_connection_words(max_per_addr: int, client_max_idle: int) -> str:
     return first + "; dead connections are closed within %s (2 x tcp_client_max_idle = %d s; " \
                    "senders' heartbeat_timeout must be at most %d s)." % (
                        duration_words(twice), client_max_idle, client_max_idle // 2)
+
+
+# ---------------------------------------------------------------- the rsyslog method
+RSYSLOG_RECORD_BYTES = 2048     # disk per queued record: seen with rsyslogd 8.2302 through
+                                # imuxsock, the record + ~390 B (613 B for a 233-byte record,
+                                # 813 B for 422 B); imjournal adds the journal's fields: 2 KiB
+RSYSLOG_WORK_DIR = "/var/lib/rsyslog"
+_RSYSLOG_SIZE = re.compile(r"([0-9]+)([kmg]?)")
+_RSYSLOG_UNIT = {"": 1, "k": 2 ** 10, "m": 2 ** 20, "g": 2 ** 30}
+
+
+def rsyslog_size_bytes(text: str) -> int:
+    """rsyslog's size value ("1g" -> 2**30): lower-case suffixes are binary in rsyslog
+    (config_param_types); the answers accept only those (rsyslog.queue_max_disk)."""
+    match = _RSYSLOG_SIZE.fullmatch(str(text).strip())
+    if not match:
+        raise ValueError(text)
+    return int(match.group(1)) * _RSYSLOG_UNIT[match.group(2)]
+
+
+@dataclass(frozen=True)
+class RsyslogQueue:
+    """The rsyslog method's disk-assisted forwarding queue (queue.maxDiskSpace, the answer
+    rsyslog.queue_max_disk) against the outage asked for and the planned rate."""
+    rate: int
+    rate_source: str
+    outage: int
+    max_disk_bytes: int
+
+    @property
+    def survives(self) -> int:
+        return int(self.max_disk_bytes / (self.rate * RSYSLOG_RECORD_BYTES))
+
+    @property
+    def promise(self) -> int:
+        return min(self.outage, self.survives) if self.outage else self.survives
+
+    @property
+    def needed(self) -> str:
+        """The queue_max_disk the outage asks for (+10%), in whole MiB ("155m")."""
+        wanted = _ceil_div(self.rate * self.outage * HEADROOM_PERCENT * RSYSLOG_RECORD_BYTES, 100)
+        return "%dm" % _ceil_div(wanted, 2 ** 20)
+
+    @property
+    def enough(self) -> bool:
+        return self.survives >= self.outage
+
+    def words(self, work_dir: str = RSYSLOG_WORK_DIR) -> str:
+        head = ("Survives a receiver outage of %s" % duration_words(self.promise)
+                if self.outage else "No outage asked for (remote.outage = 0): the queue holds "
+                "about %s" % duration_words(self.survives))
+        return ("%s at %d records/s; uses up to %s in %s (queue.maxDiskSpace, filled only while "
+                "the receiver is away)." % (head, self.rate, mib(self.max_disk_bytes), work_dir))
+
+
+def rsyslog_queue(answers, event_rate) -> RsyslogQueue:
+    rate = planned_rate(answers.remote.peak_rate, event_rate)
+    return RsyslogQueue(rate.per_second, rate.source, duration_seconds(answers.remote.outage),
+                        rsyslog_size_bytes(answers.rsyslog.queue_max_disk))
