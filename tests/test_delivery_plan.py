@@ -12,6 +12,7 @@ from tests.test_planner import active_lines, final_content, session_for
 from wizard.answers import parse_answers
 from wizard.event_rate import measure
 from wizard.model import validate_answers
+from wizard.plan.preflight import HostChecks, preflight
 from wizard.plan.queues import (QUEUE_SLOT_BYTES, duration_seconds, native_queues,
                                 planned_rate, stale_wait)
 from wizard.receiver_answers import receiver_answers_for
@@ -202,3 +203,48 @@ def test_doctor_turns_the_heartbeat_on(tmp_path):
 def test_doctor_receiver_that_never_closes_dead_connections(tmp_path):
     root = applied(tmp_path, 'role = "receiver"\n[receiver]\nmax_per_addr = 1\nclient_max_idle = 0\n')
     fixed(root, "receiver-dead-connections", contains="#33")
+
+
+def test_preflight_blocks_a_forward_queue_only_for_the_space_it_still_needs(tmp_path):
+    session = session_for(tmp_path, "almalinux-9", SENDER)
+    plan = session.plan()
+    need = native_queues(session.answers, session.facts.event_rate).disk_bytes
+
+    def blockers(free, existing):
+        found = preflight(plan, session.answers, session.facts, HostChecks(free, existing))
+        return [f.text for f in found if f.level == "blocker"]
+    assert need == 13201 * QUEUE_SLOT_BYTES
+    assert blockers(need - 1, 0) == [
+        "mode = forward: the queue /var/spool/audit/remote.log needs 155 MiB (queue_depth = "
+        "13200, for an outage of 10 minutes at 20 records/s), but its filesystem has 154 MiB "
+        "free; lower remote.outage or remote.peak_rate, or free space first"]
+    assert blockers(need, 0) == []
+    # a rerun: the queue file audisp-remote allocated last time is reused
+    assert blockers(2 ** 20, need - 2 ** 20) == []
+
+
+# ------------------------------------------------------------------ the rsyslog method
+RSYSLOG_SENDER = 'role = "sender"\nmethod = "rsyslog"\n[remote]\nserver = "logs.example.com"\n'
+
+
+def test_rsyslog_sender_says_what_its_disk_queue_survives(tmp_path):
+    session = session_for(tmp_path, "almalinux-9", RSYSLOG_SENDER)
+    findings = session.plan().steps[4].findings
+    assert findings[0].level == "note" and findings[0].text.startswith(
+        "Survives a receiver outage of 10 minutes at 20 records/s; uses up to 1024 MiB in "
+        "/var/lib/rsyslog (queue.maxDiskSpace")
+    assert "twice the busiest minute" in findings[0].text
+    assert not [f for f in findings if f.level != "note"]
+    assert session.what_survives().startswith("Survives a receiver outage of 10 minutes")
+
+
+def test_rsyslog_disk_queue_too_small_for_the_outage_is_a_warning_naming_the_size(tmp_path):
+    session = session_for(tmp_path, "almalinux-9", RSYSLOG_SENDER + 'outage = "2h"\n'
+                          'peak_rate = 200\n[rsyslog]\nqueue_max_disk = "100m"\n')
+    warnings = [f.text for f in session.plan().steps[4].findings if f.level == "warning"]
+    assert warnings == [
+        "remote.outage asks for 2 hours at 200 records/s, but rsyslog.queue_max_disk = 100m "
+        "holds about 4 minutes (about 2 KiB a record on disk): set it to at least 3094m, or "
+        "lower remote.outage or remote.peak_rate."]
+    assert "queue.maxDiskSpace=\"100m\"" in final_content(
+        session, "/etc/rsyslog.d/auditd-wizard-forward.conf")

@@ -39,7 +39,7 @@ KERBEROS = '[security]\nencryption = "kerberos"\n'
 SCENARIOS: Dict[str, str] = {
     "native-sender": 'role = "sender"\nmethod = "audisp-remote"\n' + SERVER,
     "native-sender-ports-forward": 'role = "sender"\nmethod = "audisp-remote"\n' + SERVER
-    + 'port = 6060\nlocal_port = 600\nmode = "forward"\nqueue_depth = 2048\n'
+    + 'port = 6060\nlocal_port = 600\nmode = "forward"\noutage = "2m"\npeak_rate = 20\n'
       'network_failure_action = "warn_once"\nheartbeat_timeout = 30\n',
     "native-sender-kerberos": 'role = "sender"\nmethod = "audisp-remote"\n' + SERVER + KERBEROS,
     "native-sender-kerberos-service": 'role = "sender"\nmethod = "audisp-remote"\n' + SERVER + KERBEROS

@@ -102,7 +102,8 @@ def test_a_certificate_for_another_name_blocks(seeded):
      "warning", "this host halts"),
     ('role = "sender"\n[remote]\nserver = "logs.example.com"\nnetwork_failure_action = "single"\n',
      "warning", "single-user mode"),
-    ('role = "sender"\n[remote]\nserver = "logs.example.com"\nmode = "forward"\nqueue_depth = 99999999\n',
+    ('role = "sender"\n[remote]\nserver = "logs.example.com"\nmode = "forward"\noutage = "30d"\n'
+     'peak_rate = 5\n',
      "blocker", "filesystem has"),
     ('role = "receiver"\n[receiver]\nmax_per_addr = 1\nclient_max_idle = 0\n',
      "warning", "refused (op=dup)"),

@@ -25,7 +25,7 @@ from wizard.plan.core import Plan, PreviewItem, plan as make_plan
 from wizard.plan.errors import PlanError
 from wizard.plan.ledger import read_ledger
 from wizard.plan.preflight import HostChecks, preflight
-from wizard.plan.queues import native_queues
+from wizard.plan.queues import native_queues, rsyslog_queue
 from wizard.plan.security import planning_paths
 from wizard.probe import SystemState, read_system_state
 from wizard.receiver_answers import receiver_answers_text
@@ -316,8 +316,10 @@ class Session:
         """Step 4's one line: the receiver outage this sender's queues survive, at what rate,
         and the disk it costs; None where it does not apply (a receiver, unfinished answers)."""
         a = self.answers
-        if a.role != "sender" or a.method != "audisp-remote" or self.problems():
+        if a.role != "sender" or self.problems():
             return None
+        if a.method == "rsyslog":
+            return rsyslog_queue(a, self.facts.event_rate).words()
         return native_queues(a, self.facts.event_rate).words(self.facts.layout.spool_dir)
 
     def step_preview(self, step: int) -> List[PreviewItem]:

@@ -32,19 +32,20 @@ EDITS: Dict[str, List[object]] = {
     "remote.server": ["logs.example.com"],
     "remote.port": ["6000"],
     "rsyslog.port": ["1514"],
-    "remote.mode": ["forward"],                # shows Queue file
+    "remote.mode": ["immediate", "forward"],   # hides, then shows Queue file
     "remote.queue_file": ["/var/spool/audit/forward.log"],
-    "remote.queue_depth": ["20000"],
+    "remote.outage": ["30m"],
+    "remote.peak_rate": ["200"],
     "rsyslog.queue_max_disk": ["2g"],
     "remote.network_failure_action": ["suspend"],
     "remote.local_port": ["700"],
-    "remote.heartbeat_timeout": ["30"],
+    "remote.heartbeat_timeout": ["45"],
     "selinux.manage": [False],
     "firewall.manage": [False, True],
     "firewall.zone": ["internal"],
     "receiver.allowed_senders": ["192.0.2.0/24, 198.51.100.7"],
     "receiver.listen_port": ["6000"],
-    "receiver.max_per_addr": ["2"],
+    "receiver.max_per_addr": ["3"],
     "receiver.local_events": [False],
     "receiver.client_ports": ["1-1023"],
     "receiver.client_max_idle": ["600"],
@@ -75,8 +76,8 @@ FIREWALL = {"selinux.manage", "firewall.manage", "firewall.zone", "receiver.allo
 EXPECTED: Dict[tuple, Dict[int, Set[str]]] = {
     ("audisp-remote", "sender"): {
         2: AUDITD,
-        4: {"remote.server", "remote.port", "remote.mode", "remote.queue_file",
-            "remote.queue_depth", "remote.network_failure_action", "remote.local_port",
+        4: {"remote.server", "remote.port", "remote.outage", "remote.peak_rate", "remote.mode",
+            "remote.queue_file", "remote.network_failure_action", "remote.local_port",
             "remote.heartbeat_timeout"},
         5: {"selinux.manage"},
         8: KERBEROS},
@@ -89,7 +90,8 @@ EXPECTED: Dict[tuple, Dict[int, Set[str]]] = {
     ("rsyslog", "sender"): {
         2: AUDITD,
         3: {"rsyslog.facility"},
-        4: {"remote.server", "rsyslog.port", "rsyslog.forward", "rsyslog.queue_max_disk"},
+        4: {"remote.server", "rsyslog.port", "rsyslog.forward", "remote.outage",
+            "remote.peak_rate", "rsyslog.queue_max_disk"},
         5: {"selinux.manage"},
         8: TLS},
     ("rsyslog", "receiver"): {

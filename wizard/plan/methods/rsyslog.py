@@ -16,6 +16,7 @@ from wizard.plan.errors import PlanError
 from wizard.plan.methods.rsyslog_dropins import (RECEIVER_DROPIN, SENDER_DROPIN, access_path,
                                                  dropin_paths, is_tls, receiver_dropin,
                                                  sender_dropin)
+from wizard.plan.queues import RSYSLOG_RECORD_BYTES, duration_words, rsyslog_queue
 
 NAME = "rsyslog"
 # SELinux: rsyslogd (syslogd_t) may bind and connect to ports of these types.
@@ -75,6 +76,7 @@ def remote(ctx) -> None:
     """The rsyslog drop-in that forwards the audit facility."""
     path = "%s/%s" % (ctx.layout.rsyslog_dropin_dir, SENDER_DROPIN)
     ctx.drafts.replace(4, path, sender_dropin(ctx.answers), mode=0o644)
+    _say_what_survives(ctx)
     ctx.note(4, FORWARD_NOTES[ctx.answers.rsyslog.forward])
 
 
@@ -85,6 +87,18 @@ FORWARD_NOTES = {
            "remote-loghost rule); the receiver writes the others to <sender>/messages.log "
            "beside audit.log.",
 }
+
+
+def _say_what_survives(ctx) -> None:
+    """The disk queue against the outage asked for (issue #16 item 1, the rsyslog method)."""
+    queue = rsyslog_queue(ctx.answers, ctx.facts.event_rate)
+    ctx.note(4, "%s Rate: %d records/s, %s." % (queue.words(), queue.rate, queue.rate_source))
+    if not queue.enough:
+        ctx.warn(4, "remote.outage asks for %s at %d records/s, but rsyslog.queue_max_disk = %s "
+                    "holds about %s (about %d KiB a record on disk): set it to at least %s, or "
+                    "lower remote.outage or remote.peak_rate."
+                 % (duration_words(queue.outage), queue.rate, ctx.answers.rsyslog.queue_max_disk,
+                    duration_words(queue.survives), RSYSLOG_RECORD_BYTES // 1024, queue.needed))
 
 
 # ---------------------------------------------------------------- step 5
