@@ -40,7 +40,8 @@ def test_apply_and_rollback_print_one_line_per_change_with_its_result(root, caps
     assert code == 0
     lines = err.strip().splitlines()
     changes = [l for l in lines if l.startswith("[")]
-    assert changes[0] == "[1/6] Update the wizard's ledger of what it set (6 recorded) ... done"
+    # 8 with the delivery defaults: mode = forward and heartbeat_timeout = 30 are set too
+    assert changes[0] == "[1/6] Update the wizard's ledger of what it set (8 recorded) ... done"
     assert changes[1] == "[2/6] Install audispd-plugins ... done"
     assert all(l.endswith(" ... done") for l in changes) and len(changes) == 6
     assert len(set(changes)) == len(changes) and not any("[-/" in l for l in lines)
