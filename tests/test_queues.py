@@ -10,8 +10,8 @@ from wizard.answers import parse_answers
 from wizard.model import validate_answers
 from wizard.plan.queues import (DRAIN_RATE, HEADROOM_PERCENT, Q_DEPTH_DEFAULT, Q_DEPTH_MAX,
                                 QUEUE_SLOT_BYTES, RATE_FLOOR, RSYSLOG_RECORD_BYTES,
-                                duration_seconds, duration_words, mib, native_queues,
-                                planned_rate, rsyslog_queue, rsyslog_size_bytes)
+                                dead_connection_words, duration_seconds, duration_words, mib,
+                                native_queues, planned_rate, rsyslog_queue, rsyslog_size_bytes)
 from wizard.sandbox import make_demo_root
 from wizard.session import Session
 
@@ -261,3 +261,28 @@ def test_an_answers_file_with_a_bad_outage_exits_2_and_writes_nothing(tmp_path, 
                for l in err.splitlines())
     assert "remote.peak_rate" in err and "Traceback" not in out + err
     assert snapshot(root) == before
+
+
+# ------------------------------------------------------------------ dead connections in words
+def test_dead_connection_words_say_when_a_crashed_sender_gets_back_in():
+    assert dead_connection_words(2, 60) == (
+        "A sender that crashed or lost power is let back in at once (tcp_max_per_addr = 2 "
+        "leaves a place beside its dead connection); dead connections are closed within 2 "
+        "minutes (2 x tcp_client_max_idle = 60 s; senders' heartbeat_timeout must be at most "
+        "30 s).")
+    assert dead_connection_words(1, 60).startswith(
+        "A sender that crashed or lost power is refused (op=dup) while its dead connection is "
+        "open; dead connections are closed within 2 minutes")
+    assert dead_connection_words(1, 0).endswith(
+        "never closed, so it may stay refused for good (upstream issue #33): set "
+        "receiver.client_max_idle (like 60).")
+
+
+def test_a_receiver_that_never_closes_dead_connections_gets_one_warning(tmp_path):
+    session = Session.open(str(make_demo_root(tmp_path / "root", "almalinux-9")))
+    session.set_field("role", "receiver")
+    session.set_field("receiver.max_per_addr", 1)
+    session.set_field("receiver.client_max_idle", 0)
+    found = [f for step in session.plan().steps.values() for f in step.findings
+             if "op=dup" in f.text]
+    assert [(f.level, f.step) for f in found] == [("warning", 6)]

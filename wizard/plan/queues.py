@@ -208,7 +208,8 @@ def dead_connection_words(max_per_addr: int, client_max_idle: int) -> str:
              "is open")
     if twice is None:
         return first + "; with tcp_client_max_idle = 0 dead connections are never closed, so " \
-                       "it may stay refused for good (upstream issue #33)."
+                       "it may stay refused for good (upstream issue #33): set " \
+                       "receiver.client_max_idle (like 60)."
     return first + "; dead connections are closed within %s (2 x tcp_client_max_idle = %d s; " \
                    "senders' heartbeat_timeout must be at most %d s)." % (
                        duration_words(twice), client_max_idle, client_max_idle // 2)

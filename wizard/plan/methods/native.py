@@ -153,7 +153,9 @@ def receiver(ctx) -> None:
     else:
         remove = ("tcp_client_ports",)
     ctx.drafts.set_keys(6, ctx.layout.auditd_conf, values, remove=remove)
-    ctx.note(6, dead_connection_words(r.max_per_addr, r.client_max_idle))
+    # idle 0 never closes a dead connection: a crashed sender may stay refused (op=dup)
+    say = ctx.warn if r.client_max_idle == 0 else ctx.note
+    say(6, dead_connection_words(r.max_per_addr, r.client_max_idle))
 
 
 # ---------------------------------------------------------------- step 8
@@ -262,10 +264,6 @@ def _access_control(ctx) -> None:
     if r.client_ports == "1-1023":
         ctx.note(8, "tcp_client_ports = 1-1023: every sender needs remote.local_port below 1024 "
                     "(labelled audit_port_t when it is not 60).")
-    if r.max_per_addr == 1 and r.client_max_idle == 0:
-        ctx.warn(8, "tcp_max_per_addr = 1 with tcp_client_max_idle = 0: a sender that "
-                    "reboots without closing its connection is refused (op=dup) until the old one "
-                    "goes away; set receiver.client_max_idle (like 60) or max_per_addr = 2.")
 
 
 # ---------------------------------------------------------------- last
