@@ -11,8 +11,7 @@ the sender starts, as a sender that crashed without closing leaves it); "sender-
 again with the same /var/spool/audit, then the receiver comes back).
 
 With `roots` (a Debian root for both roles, opened by the driver), every daemon runs from it
-(`chroot`), so another audit version
-runs the same files. Each record carries a marker `dlv-<run>-<n>`; the result counts which
+(`chroot`), so another audit version runs the same files. Each record carries a marker `dlv-<run>-<n>`; the result counts which
 arrived, how often, and what the daemons said in syslog."""
 from __future__ import annotations
 
