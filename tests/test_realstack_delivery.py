@@ -32,7 +32,8 @@ except ImportError:   # not there yet: only the machine's own audit
 VERSIONS = [("el8-3.0.9", "almalinux-8", None), ("el9-3.0.9", "almalinux-9", None)]
 if require_root is not None:
     # Not 4.2.1 (sid) yet: run through the real-tools roots (06 Dec 2026) it lost records with
-    # no fault at all (1 of 1,500 in case a, 3 of 7,000 in b: single records about 500 apart),
+    # no fault at all (1 of 1,500 in case a; 3 of 3,500 in case d with two dead connections:
+    # single records about 500 apart),
     # beside the cuts of #529 that the count joins; not understood yet, so not promised.
     VERSIONS += [("el10-4.0.2", "almalinux-10", "trixie")]
 SPLITS = {"sid"}         # audit >= 4.1.3 cuts a record at audisp-remote's buffer end (#529)
