@@ -12,11 +12,16 @@ from screens.widgets import Plain
 class RemotePane(StepPane):
     STEP = 4
     ROLES = ("sender",)
-    EXPLANATION = ("The receiver this sender forwards to, and the outage it must ride out "
-                   "(a blank rate = twice the busiest minute of this host's audit log). rsyslog "
-                   "forwards only the audit records, or every message of this host: what the "
-                   "STIG's remote-loghost rule checks, at the cost of more traffic and this "
-                   "host's other messages on the receiver.")
+    BY_METHOD = {
+        "audisp-remote": "The receiver this sender forwards to, and the outage it must ride out "
+                         "(a blank rate = twice the busiest minute of this host's audit log): "
+                         "audisp-remote's queue is sized from them.",
+        "rsyslog": "The receiver this sender forwards to, and the outage its disk queue must "
+                   "ride out (a blank rate = twice the busiest minute of this host's audit "
+                   "log). Forward: only the audit records, or every message of this host: what "
+                   "the STIG's remote-loghost rule checks, at the cost of more traffic and this "
+                   "host's other messages on the receiver.",
+    }
     FIELDS = (
         FieldSpec("remote.server", "Receiver host or IP"),
         FieldSpec("remote.port", "Receiver port", visible=native),
