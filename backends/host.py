@@ -29,6 +29,7 @@ class FileStat:
     mode: int  # permission bits only (stat.S_IMODE)
     uid: int
     gid: int
+    size: int = 0     # bytes (a TLS-PSK key shorter than 64 hex digits is refused)
 
 
 def path_parts(abs_path: str) -> List[str]:
@@ -157,7 +158,7 @@ class Host:
             st = os.stat(str(real))
         except (FileNotFoundError, NotADirectoryError):
             return None
-        return FileStat(mode=stat.S_IMODE(st.st_mode), uid=st.st_uid, gid=st.st_gid)
+        return FileStat(mode=stat.S_IMODE(st.st_mode), uid=st.st_uid, gid=st.st_gid, size=st.st_size)
 
     def state_dir(self) -> Path:
         """Journal and lock live here — never under /etc/audit/plugins.d. Refuses (UnsafePath)

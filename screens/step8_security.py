@@ -15,6 +15,10 @@ def _tls(s) -> bool:
     return s.answers.method == "rsyslog" and s.answers.security.encryption == "tls"
 
 
+def _tls_psk(s) -> bool:
+    return s.answers.method == "audisp-remote" and s.answers.security.encryption == "tls"
+
+
 def _krb5(s) -> bool:
     return s.answers.method == "audisp-remote" and s.answers.security.encryption == "kerberos"
 
@@ -41,6 +45,8 @@ class SecurityPane(StepPane):
         FieldSpec("security.key_file", "Host private key", visible=_tls),
         FieldSpec("security.peer_names", "Peer names", visible=_tls),
         FieldSpec("security.lab_certificates", "Lab certificates", visible=both(_tls, receiver)),
+        FieldSpec("security.tls_psk_file", "Pre-shared key file", visible=_tls_psk),
+        FieldSpec("security.tls_psk_identity", "PSK identity", visible=_tls_psk),
         FieldSpec("security.krb5_principal", "Service name", visible=_krb5),
         FieldSpec("security.krb5_key_file", "Receiver keytab", visible=both(_krb5, receiver)),
         FieldSpec("security.run_kadmin", "Create with kadmin", visible=_krb5),

@@ -286,6 +286,16 @@ def _principal_name(value: str) -> Optional[str]:
     return None
 
 
+def _psk_identity(value: str) -> Optional[str]:
+    """audit's autls_validate_psk_identity: printable ASCII without spaces, at most 255 bytes."""
+    problem = validators.safe_config_value(value)
+    if problem:
+        return problem
+    if len(value) > 255:
+        return "%s is longer than 255 characters" % show(value)
+    return None
+
+
 AbsPath = Annotated[str, _rule(_absolute_path)]
 OptionalAbsPath = Annotated[Optional[Annotated[str, _rule(_absolute_path), _fits_line("krb5_key_file")]],
                             BeforeValidator(_blank_to_none)]
@@ -334,6 +344,13 @@ class SecuritySection(_Section):
         None, description="Kerberos admin principal kadmin authenticates as (like admin/admin).")
     kadmin_keytab: Annotated[Optional[AbsPath], BeforeValidator(_blank_to_none)] = Field(
         None, description="Keytab holding kadmin_principal's key, so kadmin runs without a prompt.")
+    tls_psk_file: Annotated[str, _rule(_absolute_path), _fits_line("tls_psk_file")] = Field(
+        "/etc/audit/audit.psk", description="TLS-PSK (audisp-remote, audit 4.2+): the pre-shared "
+        "key file, the same bytes on both ends (root, mode 0400, 64 hex digits); made with "
+        "openssl when missing, never overwritten.")
+    tls_psk_identity: Annotated[str, _rule(_psk_identity), _fits_line("tls_psk_identity")] = Field(
+        "auditd-sender", description="TLS-PSK: the identity the senders present and the receiver "
+        "accepts (tls_psk_identity); the same on both ends.")
 
 
 class RsyslogSection(_Section):

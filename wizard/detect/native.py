@@ -21,6 +21,15 @@ def _yes(value: Optional[str]) -> bool:
     return (value or "").strip().lower() == "yes"
 
 
+def _tls_psk(found: Found, conf: KeyValueFile, where: str) -> None:
+    """transport = tls: TLS-PSK (audit 4.2+), with its key file and identity."""
+    if (conf.get("transport") or "").lower() == "tls":
+        found.put("security.encryption", "tls", where + "transport")
+        found.put("security.tls_psk_file", conf.get("tls_psk_file"), where + "tls_psk_file")
+        found.put("security.tls_psk_identity", conf.get("tls_psk_identity"),
+                  where + "tls_psk_identity")
+
+
 def read_sender(host, layout) -> Optional[Found]:
     plugin = _read(host, layout.au_remote_conf)
     if plugin is None or not _yes(plugin.get("active")):
@@ -45,6 +54,7 @@ def read_sender(host, layout) -> Optional[Found]:
         found.put("security.encryption", "kerberos", where + "transport")
         found.put("security.krb5_principal", _service(remote.get("krb5_client_name")),
                   where + "krb5_client_name")
+    _tls_psk(found, remote, where)
     fmt = (remote.get("format") or "managed").lower()
     if fmt != "managed":
         found.unrepresented.append(f"audisp-remote.conf format = {fmt}: the wizard writes "
@@ -72,6 +82,7 @@ def read_receiver(host, layout) -> Optional[Found]:
         found.put("security.krb5_principal", _service(auditd.get("krb5_principal")),
                   where + "krb5_principal")
         found.put("security.krb5_key_file", auditd.get("krb5_key_file"), where + "krb5_key_file")
+    _tls_psk(found, auditd, where)
     put_firewall(found, host, as_int(auditd.get("tcp_listen_port")))
     return found
 

@@ -24,10 +24,10 @@ def planning_paths(layout) -> List[str]:
 
 
 def stat_paths(answers, layout) -> List[str]:
-    """Files whose mode and owner the plan compares (keytabs, TLS keys, lab CA)."""
+    """Files whose mode and owner the plan compares (keytabs, TLS keys, lab CA, TLS-PSK key)."""
     s = answers.security
     return [layout.client_keytab, kerberos.receiver_keytab(answers, layout),
-            s.ca_file, s.cert_file, s.key_file]
+            s.ca_file, s.cert_file, s.key_file, s.tls_psk_file]
 
 
 def step_security(ctx, method) -> None:

@@ -12,7 +12,7 @@ import shlex
 from typing import List
 
 from backends.changes import Change
-from wizard import kerberos
+from wizard import kerberos, tls_psk
 from wizard.conf import KeyValueFile
 from wizard.plan.errors import PlanError
 from wizard.plan.queues import (Q_DEPTH_MAX, dead_connection_words, duration_words,
@@ -238,13 +238,44 @@ def _is_address(server) -> bool:
 
 
 def _tls_psk(ctx) -> None:
-    """TLS-PSK (audit >= 4.2)."""
+    """TLS-PSK (audit >= 4.2): transport = tls, the key file and the identity on both ends
+    (wizard/tls_psk.py says what real 4.2.1 checks)."""
     if not ctx.layout.supports_tls_psk:
         raise PlanError(tls_psk_refusal(ctx.facts))
+    s = ctx.answers.security
     path = ctx.layout.audisp_remote_conf if ctx.sender else ctx.layout.auditd_conf
-    ctx.drafts.set_keys(8, path, {"transport": "tls"})
-    ctx.note(8, "transport = tls needs an audisp-remote/auditd built with --enable-tls and a "
-                "pre-shared key on both ends (tls_psk_file, see auditd.conf(5)).")
+    values = {"transport": "tls", "tls_psk_file": s.tls_psk_file,
+              "tls_psk_identity": s.tls_psk_identity}
+    if ctx.sender:
+        values["format"] = "managed"      # TLS works only with managed (audisp-remote.conf(5))
+    ctx.drafts.set_keys(8, path, values, same=_same_psk_value)
+    who = "audisp-remote" if ctx.sender else "auditd"
+    stat = ctx.state.file_stats.get(s.tls_psk_file)
+    for finding in tls_psk.key_findings(s.tls_psk_file, stat, who):
+        if finding.level != "ok":
+            ctx.note(8, finding.text)
+    fix = tls_psk.key_fix(s.tls_psk_file, stat)
+    if fix is not None:
+        ctx.commands.append(fix)
+    peer = "the receiver" if ctx.sender else "every sender"
+    if stat is None:
+        ctx.commands.extend(tls_psk.key_changes(s.tls_psk_file))
+        ctx.note(8, "A new pre-shared key is made at %s (openssl rand -hex 32). %s"
+                 % (s.tls_psk_file, tls_psk.copy_note(s.tls_psk_file, peer)))
+    else:
+        ctx.note(8, "The pre-shared key %s exists and is kept. %s"
+                 % (s.tls_psk_file, tls_psk.copy_note(s.tls_psk_file, peer)))
+    ctx.note(8, "Identity: the sender presents %r and the receiver accepts only that identity "
+                "(tls_psk_identity on both ends). transport = tls needs audit built with TLS "
+                "(--enable-tls, which upstream's own spec file leaves off): `ldd %s | grep "
+                "libssl` shows it." % (s.tls_psk_identity, ctx.layout.audisp_remote_bin
+                                      if ctx.sender else "/sbin/auditd"))
+
+
+def _same_psk_value(key: str, old: str, new: str) -> bool:
+    """transport is case-insensitive; a path and an identity are compared as written."""
+    return old.strip().lower() == new.strip().lower() if key in ("transport", "format") \
+        else old.strip() == new.strip()
 
 
 def _access_control(ctx) -> None:
