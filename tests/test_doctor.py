@@ -254,6 +254,21 @@ def test_row_17_backup_in_plugins_d_and_journal(tmp_path):
     assert (root / "etc/audit/plugins.d/au-remote.conf.orig").exists()
 
 
+def test_row_17_audit_4_0_3_loads_only_conf_names(tmp_path):
+    """From audit 4.0.3 (EL10) auditd skips a dotted name that does not end in .conf
+    (audisp/audispd.c, "file without .conf suffix"); a name without a dot is still loaded."""
+    root = applied(tmp_path, os_name="almalinux-10")
+    plugin = root / "etc/audit/plugins.d/au-remote.conf"
+    (root / "etc/audit/plugins.d/au-remote.conf~").write_text(plugin.read_text())
+    (root / "etc/audit/plugins.d/au-remote.bak").write_text(plugin.read_text())
+    quiet = finding(Session.open(str(root)), "plugin-strays")
+    assert quiet.status == "ok", quiet.explanation
+    assert "au-remote.bak" not in quiet.evidence[1] and "*.conf" in quiet.evidence[1]
+    (root / "etc/audit/plugins.d/au-remote").write_text(plugin.read_text())
+    before = fixed(root, "plugin-strays", contains="au-remote is read")
+    assert "au-remote.bak" not in before.explanation and "au-remote.conf~" not in before.explanation
+
+
 def test_row_17_journal_says_why_the_plugin_died(tmp_path):
     root = applied(tmp_path)
     edit(root, "etc/audit/audisp-remote.conf", "remote_server = 192.0.2.10", "remote_server =")

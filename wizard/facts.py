@@ -16,6 +16,7 @@ SUPPORTED_IDS = ("almalinux", "rhel", "rocky", "ol", "centos")
 SUPPORTED_MAJORS = (8, 9, 10)
 SIGNAL_WORDS_SINCE: Version = (3, 1, 1)   # auditctl --signal stop|reload|...
 TLS_PSK_SINCE: Version = (4, 2)           # transport = tls in audisp-remote / auditd
+CONF_SUFFIX_SINCE: Version = (4, 0, 3)    # plugins.d: a dotted name must end in .conf
 
 # Keys each parser accepts (keyword tables of auditd-config.c / remote-config.c, identical
 # from 3.0.7 to 4.0.x). An unknown key makes auditd / audisp-remote refuse the whole file.
@@ -83,6 +84,13 @@ class Layout:
     @property
     def supports_tls_psk(self) -> bool:
         return self.version >= TLS_PSK_SINCE
+
+    @property
+    def plugins_need_conf_suffix(self) -> bool:
+        """audit 4.0.3 and later skip a plugins.d entry that is not a regular file or whose name
+        has a dot but does not end in .conf (audisp/audispd.c load_plugin_conf, upstream
+        commit 9ff73df0); before, every non-hidden name with at most one dot is loaded."""
+        return self.version >= CONF_SUFFIX_SINCE
 
     @property
     def remote_transports(self) -> Tuple[str, ...]:

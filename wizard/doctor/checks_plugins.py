@@ -12,9 +12,15 @@ KNOWN_PLUGINS = ("af_unix.conf", "au-remote.conf", "syslog.conf", "audispd-zos-r
                  "sedispatch.conf")
 
 
-def loaded_names(names: List[str]) -> List[str]:
-    """What auditd loads from plugins.d: every non-hidden name with at most one dot."""
-    return [n for n in names if not n.startswith(".") and n.count(".") <= 1]
+def loaded_names(ctx) -> List[str]:
+    """What auditd loads from plugins.d: every non-hidden name with at most one dot; from audit
+    4.0.3 on, only regular files whose name has no dot or ends in .conf."""
+    names = [n for n in ctx.plugin_files() if not n.startswith(".") and n.count(".") <= 1]
+    if not ctx.layout.plugins_need_conf_suffix:
+        return names
+    folder = ctx.host.path(ctx.layout.plugin_dir)
+    return [n for n in names if ("." not in n or n.endswith(".conf"))
+            and (folder / n).is_file() and not (folder / n).is_symlink()]
 
 
 def remote_plugin(ctx) -> Optional[Finding]:
@@ -68,9 +74,11 @@ def remote_plugin(ctx) -> Optional[Finding]:
 def strays(ctx) -> Finding:
     """Backups and second copies that auditd loads as plugins too."""
     names = ctx.plugin_files()
-    loaded = loaded_names(names)
+    loaded = loaded_names(ctx)
+    rule = ("regular files named *.conf or without a dot" if ctx.layout.plugins_need_conf_suffix
+            else "at most one dot in the name")
     evidence = [f"{ctx.layout.plugin_dir}: " + (", ".join(names) or "(empty)"),
-                "loaded by auditd (at most one dot in the name): " + (", ".join(loaded) or "none")]
+                f"loaded by audit {ctx.facts.audit_version} ({rule}): " + (", ".join(loaded) or "none")]
     stray = [n for n in loaded if not n.endswith(".conf")]
     # A second active file that starts the remote program (the guide's audisp-remote.conf).
     remote_bin = ctx.layout.audisp_remote_bin.rsplit("/", 1)[-1]
@@ -86,7 +94,7 @@ def strays(ctx) -> Finding:
                        evidence, guide_row=17)
     return Finding(
         "plugin-strays", "no stray files in plugins.d", PROBLEM,
-        f"auditd loads every file in plugins.d whose name has at most one dot, so "
+        f"audit {ctx.facts.audit_version} loads every file in plugins.d with {rule}, so "
         f"{', '.join(stray)} {'is' if len(stray) == 1 else 'are'} read as plugins too: a backup "
         "of au-remote.conf or a second file for audisp-remote starts the program twice or with "
         "old settings. Move them out of plugins.d (a backup kept there needs two dots, like "

@@ -18,7 +18,7 @@ def _files(ctx) -> List[str]:
     paths = [ctx.layout.auditd_conf]
     if ctx.role == "sender" and ctx.method == "audisp-remote":
         paths.append(ctx.layout.audisp_remote_conf)
-    paths += [f"{ctx.layout.plugin_dir}/{n}" for n in loaded_names(ctx.plugin_files())]
+    paths += [f"{ctx.layout.plugin_dir}/{n}" for n in loaded_names(ctx)]
     return paths
 
 
