@@ -7,6 +7,7 @@ import os
 import pytest
 
 from backends.changes import FileAttributes, RunCommand
+from wizard.answers import AnswersError
 from wizard.facts import Layout
 from wizard.kerberos import default_realm
 from wizard.plan.errors import PlanError
@@ -191,3 +192,38 @@ def test_receiver_access_control_notes(tmp_path):
 def test_no_op_dup_warning_when_idle_connections_are_dropped(tmp_path):
     session = open_session(tmp_path, 'role = "receiver"\n[receiver]\nclient_max_idle = 600\n')
     assert "op=dup" not in "\n".join(session.plan().steps[8].notes)
+
+
+# ---------------------------------------------------------------- issue #10 item 5d
+def test_krb5_principal_is_a_service_name_not_a_whole_principal(tmp_path):
+    """audisp-remote writes krb5_principal as <service>/<server> and auditd compares the client
+    principal's first part with it, so a whole principal made
+    `auditd/logs.example.com@EXAMPLE.COM/logs.example.com`."""
+    with pytest.raises(AnswersError) as refused:
+        open_session(tmp_path, SENDER_KRB + 'krb5_principal = "auditd/logs.example.com@EXAMPLE.COM"\n')
+    [message] = refused.value.messages
+    assert message.startswith("security.krb5_principal:") and "service name" in message
+    assert "(like auditd)" in message
+    custom = open_session(tmp_path / "custom", SENDER_KRB + 'krb5_principal = "audit-fwd"\n')
+    remote = lines(writes(custom)["/etc/audit/audisp-remote.conf"])
+    assert "krb5_principal = audit-fwd/logs.example.com" in remote
+    assert "krb5_client_name = audit-fwd" in remote
+
+
+def test_run_kadmin_without_a_default_realm_refuses_instead_of_using_REALM(tmp_path):
+    answers = SENDER_KRB + ('run_kadmin = true\nkadmin_principal = "admin/admin"\n'
+                            'kadmin_keytab = "/root/admin.keytab"\n')
+    session = open_session(tmp_path, answers, realm="")
+    message = session.plan_error() or ""
+    assert message.startswith("security.run_kadmin:") and "default_realm" in message
+    with pytest.raises(PlanError):
+        session.plan()
+
+
+def test_a_receiver_keytab_outside_etc_audit_is_warned_about(tmp_path):
+    session = open_session(tmp_path, RECEIVER_KRB + 'krb5_key_file = "/etc/krb5.keytab"\n')
+    assert "/etc/krb5.keytab is outside /etc/audit: SELinux lets auditd read" in all_notes(session)
+    warned = [f for f in session.security_report().keytab_findings if f.level == "warning"]
+    assert warned and "auditd_etc_t" in warned[0].text
+    inside = open_session(tmp_path / "in", RECEIVER_KRB + 'krb5_key_file = "/etc/audit/k.key"\n')
+    assert "outside /etc/audit" not in all_notes(inside)

@@ -18,6 +18,7 @@ from backends.changes import Change, FileAttributes, RunCommand
 DEFAULT_SERVICE = "auditd"
 KRB5_CONF = "/etc/krb5.conf"
 KEYTAB_MODE = 0o400
+AUDIT_ETC = "/etc/audit"
 
 
 @dataclass
@@ -110,11 +111,15 @@ def keytab_fix(path: str, stat) -> Optional[FileAttributes]:
 
 def keytab_findings(path: str, stat, who: str) -> List[Finding]:
     """`who` is the program that reads it ("audisp-remote" / "auditd")."""
-    if stat is None:
-        return [Finding("error", path, "%s does not exist: %s cannot authenticate; create it "
-                        "with the kadmin commands shown" % (path, who))]
-    fix = keytab_fix(path, stat)
     out = []
+    if not path.startswith(AUDIT_ETC + "/"):
+        # logging.te: auditd_t reads auditd_etc_t (/etc/audit) and etc_t, not keytab types
+        out.append(Finding("warning", path, "%s is outside %s: SELinux lets %s read its key "
+                           "there (auditd_etc_t), not a keytab elsewhere" % (path, AUDIT_ETC, who)))
+    if stat is None:
+        return out + [Finding("error", path, "%s does not exist: %s cannot authenticate; create "
+                              "it with the kadmin commands shown" % (path, who))]
+    fix = keytab_fix(path, stat)
     if stat.mode != KEYTAB_MODE:
         out.append(Finding("error", path, "%s is mode %04o; %s requires exactly 0400 and "
                            "refuses the key otherwise" % (path, stat.mode, who),
@@ -122,7 +127,9 @@ def keytab_findings(path: str, stat, who: str) -> List[Finding]:
     if stat.uid != 0:
         out.append(Finding("error", path, "%s is owned by uid %d; %s requires root (uid 0)"
                            % (path, stat.uid, who), fix.describe() if fix else None))
-    return out or [Finding("ok", path, "%s exists, owned by root, mode 0400" % path)]
+    if not any(f.level == "error" for f in out):
+        out.append(Finding("ok", path, "%s exists, owned by root, mode 0400" % path))
+    return out
 
 
 # ---------------------------------------------------------------- kadmin

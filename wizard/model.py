@@ -296,12 +296,26 @@ def _psk_identity(value: str) -> Optional[str]:
     return None
 
 
+def _service_name(value: str) -> Optional[str]:
+    """krb5_principal of auditd/audisp-remote: a service name only; audit itself adds
+    /<host>@<realm> (auditd-listen.c compares the client principal's first part with it)."""
+    problem = validators.safe_config_value(value)
+    if problem:
+        return problem
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", value):
+        return ("%s is not a Kerberos service name: give only the name (like auditd), letters, "
+                "digits, '.', '_' and '-'; audit adds /<host>@<realm> itself" % show(value))
+    return None
+
+
 AbsPath = Annotated[str, _rule(_absolute_path)]
 OptionalAbsPath = Annotated[Optional[Annotated[str, _rule(_absolute_path), _fits_line("krb5_key_file")]],
                             BeforeValidator(_blank_to_none)]
 PeerName = Annotated[str, _rule(_peer_name)]
 Principal = Annotated[Optional[Annotated[str, _rule(_principal_name), _fits_line("krb5_principal")]],
                       BeforeValidator(_blank_to_none)]
+ServiceName = Annotated[Optional[Annotated[str, _rule(_service_name), _fits_line("krb5_principal")]],
+                        BeforeValidator(_blank_to_none)]
 TlsDriver = Choice("gtls", "ossl")
 Facility = Choice(*("local%d" % n for n in range(8)))
 DiskSize = Annotated[str, _rule(lambda v: None if re.fullmatch(r"[1-9][0-9]{0,5}[kmg]?", v) else
@@ -333,8 +347,9 @@ class SecuritySection(_Section):
     lab_certificates: StrictBool = Field(
         False, description="Generate a small CA and host certificates with openssl on the "
         "receiver (lab only, not for production).")
-    krb5_principal: Principal = Field(
-        None, description="Receiver's Kerberos service name (krb5_principal); not set = auditd.")
+    krb5_principal: ServiceName = Field(
+        None, description="Kerberos service name of both ends (krb5_principal on the receiver, "
+        "krb5_client_name on the sender), like auditd; not set = auditd.")
     krb5_key_file: OptionalAbsPath = Field(
         None, description="Receiver's keytab (krb5_key_file); not set = /etc/audit/audit.key.")
     run_kadmin: StrictBool = Field(

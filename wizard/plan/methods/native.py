@@ -201,6 +201,11 @@ def _kerberos(ctx) -> None:
     mine, peer = kerberos.principals(a, ctx.facts, realm)
     ctx.note(8, "This host's principal: %s, key in %s. The %s needs %s in %s on %s."
              % (mine.name, mine.keytab, peer.role, peer.name, peer.keytab, peer.host))
+    if realm is None and a.security.run_kadmin and ctx.state.file_stats.get(keytab) is None:
+        raise PlanError("security.run_kadmin: /etc/krb5.conf has no default_realm in "
+                        "[libdefaults], so kadmin would create %s with the placeholder realm; set "
+                        "default_realm (or join the realm with ipa-client-install or realm join) "
+                        "first" % mine.name)
     _keytab(ctx, keytab, who, mine.name)
 
 
