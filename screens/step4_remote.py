@@ -41,7 +41,9 @@ class RemotePane(StepPane):
                   "`format = encrypted`: that value does not exist and makes audisp-remote "
                   "exit. The file is `/etc/audit/audisp-remote.conf` and the wizard writes "
                   "`format = managed`. The default `network_failure_action = stop` ends "
-                  "forwarding for good after one network blip; `syslog` keeps trying.")
+                  "audisp-remote at a network failure; auditd restarts it at most 10 times "
+                  "(max_restarts); `syslog` keeps trying.")
+
 
     def compose_extra(self) -> ComposeResult:
         yield Plain("", classes="survives")

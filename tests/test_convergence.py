@@ -209,7 +209,8 @@ def test_a_port_that_is_also_the_local_port_is_labelled_once_and_the_restart_say
     changes = Session.open(str(root), str(path)).plan().changes
     assert [(c.port, c.type) for c in changes if c.kind == "selinux-port"] == [(514, "audit_port_t")]
     for other, words in ((RSYSLOG_SENDER, "reads the new files and starts audit's syslog plugin with them"),
-                         ('role = "receiver"\n', "reads the new files")):
+                         ('role = "receiver"\n', "reads the new files and listens on tcp/61, now "
+                                                  "labelled (a failed listen is never retried)")):
         assert apply(root, other) == 0
         path.write_text(other + ('[rsyslog]\nfacility = "local5"\n' if "sender" in other
                                  else '[receiver]\nlisten_port = 61\n'))

@@ -158,7 +158,7 @@ def test_row_09_network_failure_action_stop(tmp_path):
     root = applied(tmp_path)
     edit(root, "etc/audit/audisp-remote.conf", "network_failure_action = syslog",
          "network_failure_action = stop")
-    fixed(root, "failure-actions", "warning", "ends forwarding")
+    fixed(root, "failure-actions", "warning", "max_restarts (10) times")
 
 
 def test_row_10_unlabelled_port_and_its_avc_denial(tmp_path):

@@ -43,3 +43,12 @@ def test_install_covers_the_pyz_then_pipx_then_a_venv():
     assert -1 not in places and places == sorted(places)
     assert "packaging/build_pyz.py" in install and "Why pex" in install
     assert "Why not `pip install` into the system Python" in install
+
+
+def test_readme_says_what_network_failure_action_stop_really_does():
+    """audisp-remote exits on `stop`; auditd's dispatcher starts it again with the next event
+    until it has restarted it max_restarts (10) times (audisp/audispd.c), so one failure does
+    not end forwarding for good (issue #10 item 5l)."""
+    row = next(line for line in README.splitlines() if line.startswith("| `remote.network_failure_action`"))
+    assert "for good after one network failure" not in row
+    assert "max_restarts (10)" in row

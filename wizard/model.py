@@ -233,10 +233,12 @@ class RemoteSection(_Section):
         "the busiest minute of its own audit log.")
     network_failure_action: FailureAction = Field(
         "syslog", description="What to do when the connection to the receiver fails. "
-        "The upstream default 'stop' ends forwarding for good after one network failure.")
+        "The upstream default 'stop' ends audisp-remote; auditd starts it again with the next "
+        "event, at most max_restarts (10) times, then forwarding stays off until auditd restarts.")
     local_port: PortOrAny = Field(
         0, description="Source port for the connection; 0 lets the kernel choose. A port "
-        "below 1024 must also be labelled audit_port_t in SELinux.")
+        "outside the kernel's ephemeral range (32768-60999) is labelled audit_port_t: SELinux "
+        "checks binding to it.")
     heartbeat_timeout: Seconds = Field(
         30, description="Seconds without records after which audisp-remote sends a heartbeat, "
         "so both ends notice a dead connection; the receiver's client_max_idle should be twice "

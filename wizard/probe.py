@@ -32,12 +32,24 @@ class SystemState:
     firewall: Dict[str, Set[FirewallItem]] = field(default_factory=dict)
     # mode/owner of the files step 8 checks (keytabs, TLS keys); absent = the file does not exist
     file_stats: Dict[str, FileStat] = field(default_factory=dict)
+    # the kernel's ephemeral ports: SELinux checks name_bind only for ports outside it
+    local_port_range: Tuple[int, int] = (32768, 60999)
+
+    def bind_is_checked(self, port: int) -> bool:
+        return bind_is_checked(port, self.local_port_range)
 
     def is_installed(self, name: str) -> bool:
         return name in self.installed
 
     def in_firewall(self, config: str, option: str, value: str, zone: Optional[str] = None) -> bool:
         return (config, option, value) in self.firewall.get(zone or self.firewall_zone, set())
+
+
+def bind_is_checked(port: int, local_port_range: Tuple[int, int]) -> bool:
+    """True when SELinux checks name_bind for `port` (security/selinux/hooks.c
+    selinux_socket_bind: every port below 1024 or outside ip_local_port_range)."""
+    low, high = local_port_range
+    return port < 1024 or not low <= port <= high
 
 
 def _run(runner, argv: List[str], ok: Iterable[int] = (0,)):
@@ -131,12 +143,24 @@ def read_firewall(runner, zones: Iterable[Optional[str]] = (None,)) -> Tuple[boo
     return True, default_zone, {zone: _zone_items(runner, zone) for zone in sorted(wanted)}
 
 
+LOCAL_PORT_RANGE = "/proc/sys/net/ipv4/ip_local_port_range"
+
+
+def read_local_port_range(host) -> Tuple[int, int]:
+    """The kernel's ephemeral port range (the default 32768-60999 when it cannot be read, as in
+    a sandbox)."""
+    words = (host.read_text(LOCAL_PORT_RANGE) or "").split()
+    if len(words) == 2 and all(w.isdigit() for w in words):
+        return int(words[0]), int(words[1])
+    return SystemState().local_port_range
+
+
 def read_system_state(host, zone: Optional[str] = None, selinux_enabled: bool = True,
                       other_zones: Iterable[str] = ()) -> SystemState:
     """`zone`: the answers' zone (None: firewalld's default); `other_zones`: zones the ledger
     says the wizard changed before."""
     runner = host.runner
-    state = SystemState(installed=read_packages(runner))
+    state = SystemState(installed=read_packages(runner), local_port_range=read_local_port_range(host))
     for unit in ("auditd", "rsyslog"):
         state.enabled[unit], state.active[unit] = read_service(runner, unit)
     if selinux_enabled and runner.has_command("semanage"):

@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Set, Tuple
 from backends.changes import FirewallRules, SELinuxPort
 from backends.rich_rule import RichRuleError, canonical_rich_rule, port_rule, rule_source_port
 from wizard.doctor.model import OK, PROBLEM, WARNING, Finding
-from wizard.probe import parse_semanage_ports
+from wizard.probe import bind_is_checked, parse_semanage_ports, read_local_port_range
 
 AUDIT_PORT = 60
 
@@ -15,7 +15,9 @@ def _ports(ctx) -> List[int]:
     if ctx.role == "sender" and ctx.method == "audisp-remote":
         ports = [ctx.remote_port()]
         local = ctx.remote_value("local_port")
-        if local and local.isdigit() and 0 < int(local) < 1024:
+        # name_bind is checked for every source port outside the ephemeral range
+        if local and local.isdigit() and 0 < int(local) and \
+                bind_is_checked(int(local), read_local_port_range(ctx.host)):
             ports.append(int(local))
         return ports
     if ctx.role == "receiver" and ctx.method == "audisp-remote" and ctx.listen_port():
@@ -24,7 +26,7 @@ def _ports(ctx) -> List[int]:
 
 
 def selinux_ports(ctx) -> Optional[Finding]:
-    ports = [p for p in _ports(ctx) if p != AUDIT_PORT]
+    ports = sorted({p for p in _ports(ctx) if p != AUDIT_PORT})
     if not ports or ctx.facts.selinux_mode.lower() == "disabled":
         return None
     ran = ctx.run(["semanage", "port", "-l"])
@@ -36,7 +38,8 @@ def selinux_ports(ctx) -> Optional[Finding]:
     if not missing:
         return Finding("selinux-port", "SELinux lets audit use its port", OK,
                        "The port is labelled audit_port_t.", evidence, guide_row=10)
-    domain = "audisp_remote_t may only connect to" if ctx.role == "sender" else "auditd_t may only listen on"
+    domain = ("audisp_remote_t may only connect to (and bind its source port to)"
+              if ctx.role == "sender" else "auditd_t may only listen on")
     return Finding(
         "selinux-port", "SELinux lets audit use its port", PROBLEM,
         f"{domain} ports labelled audit_port_t (tcp/60 by default); "

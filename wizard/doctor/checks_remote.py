@@ -113,9 +113,10 @@ def failure_actions(ctx) -> Optional[Finding]:
                 f"queue_depth = {ctx.remote_value('queue_depth', '2048')}, queue_file = {queue_file}"]
     problems, values, level = [], {}, WARNING
     if action == "stop":
-        problems.append("network_failure_action = stop (the default) ends forwarding for good "
-                        "after one network failure until auditd restarts; `syslog` logs it and "
-                        "keeps trying")
+        problems.append("network_failure_action = stop (the default) ends audisp-remote at a "
+                        "network failure; auditd starts it again with the next event at most "
+                        "max_restarts (10) times, then forwarding stays off until auditd "
+                        "restarts; `syslog` logs it and keeps trying")
         values["network_failure_action"] = "syslog"
     if mode == "forward" and fmt not in ("managed", "encrypted"):
         problems.append("mode = forward needs format = managed; audisp-remote refuses it")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List
 
-from backends.changes import Change, Restart
+from backends.changes import Change, Restart, SELinuxPort
 
 AUDIT_FILES_ATTRS = ("auditd_conf", "au_remote_conf", "audisp_remote_conf", "syslog_plugin_conf")
 
@@ -35,24 +35,31 @@ def auditd_conf(ctx) -> None:
     ctx.drafts.set_keys(2, ctx.layout.auditd_conf, values)
 
 
-def restart(ctx) -> List[Change]:
-    """auditd reads its files (and starts its plugins) only when it starts."""
+def restart(ctx, labels: List[Change]) -> List[Change]:
+    """auditd reads its files (and starts its plugins) only when it starts; and a port label
+    it or audisp-remote needs takes effect only at their next bind: auditd logs a failed bind
+    of its listener and never tries again (src/auditd-listen.c)."""
     audit_files = {getattr(ctx.layout, attr) for attr in AUDIT_FILES_ATTRS}
     changed = [d for d in ctx.drafts.changed() if d.path in audit_files]
-    if not changed:
-        return []
-    last_step = str(max(max(ctx.drafts.steps_of(d)) for d in changed))
-    if not ctx.state.active.get("auditd"):
-        return []   # step 1 starts it, after the files are written
+    labels = [c for c in labels if isinstance(c, SELinuxPort) and c.type == "audit_port_t"]
+    if not (changed or labels) or not ctx.state.active.get("auditd"):
+        return []   # nothing auditd reads changed, or step 1 starts it after the files are written
+    last_step = str(max(max(ctx.drafts.steps_of(d)) for d in changed)) if changed else "5"
     # seed-errors #2: never `systemctl restart auditd` (RefuseManualStop=yes)
     *stop, start = ctx.facts.layout.restart_commands(ctx.facts.has_service)
     return [Restart(start=start, stop=stop[0] if stop else None, unit="auditd", group=last_step,
-                    description="Restart auditd so it %s" % _why_restart(ctx))]
+                    description=_why(ctx, bool(changed), labels))]
 
 
-def _why_restart(ctx) -> str:
-    if ctx.sender and ctx.answers.method == "audisp-remote":
-        return "and audisp-remote read the new files"
-    if ctx.sender:
-        return "reads the new files and starts audit's syslog plugin with them"
-    return "reads the new files"
+def _why(ctx, files: bool, labels: List[SELinuxPort]) -> str:
+    ports = ", ".join("tcp/%d" % c.port for c in labels)
+    if ctx.answers.role == "receiver":
+        if ctx.answers.method == "audisp-remote" and labels:
+            return "Restart auditd so it %slistens on %s, now labelled (a failed listen is never " \
+                   "retried)" % ("reads the new files and " if files else "", ports)
+        return "Restart auditd so it reads the new files"
+    if ctx.answers.method == "rsyslog":
+        return "Restart auditd so it reads the new files and starts audit's syslog plugin with them"
+    if not files:
+        return "Restart auditd so audisp-remote binds and connects again with %s labelled" % ports
+    return "Restart auditd so it and audisp-remote read the new files"

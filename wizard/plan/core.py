@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Tuple
 
-from backends.changes import Change, EditFile, InstallPackages, RemoveFile, WriteFile
+from backends.changes import Change, EditFile, InstallPackages, RemoveFile, Restart, WriteFile
 from backends.rich_rule import port_rule
 from wizard.facts import HostFacts
 from wizard.model import Answers
@@ -247,14 +247,25 @@ def _file_entries(ctx: PlanContext) -> L.Ledger:
     return entries
 
 
+def _list_restarts_where_they_run(changes: List[Change]) -> None:
+    """A restart runs after every change before it (the SELinux labels of step 5, the keys of
+    step 8), so it is listed under the last of their steps, not under the step of its files."""
+    last = 0
+    for change in changes:
+        step = int(change.group) if change.group.isdigit() else 0
+        if isinstance(change, Restart):
+            change.group = str(max(step, last))
+        last = max(last, step)
+
+
 def assemble(ctx: PlanContext) -> Plan:
     selinux_changes, selinux_entries = system.selinux(ctx)
     firewall_changes, firewall_entries = system.firewall(ctx)
     service_changes, service_entries = system.services(ctx)
     restarts: List[Change] = []
     for method in METHODS.values():
-        restarts.extend(method.restart(ctx))
-    restarts.extend(auditd.restart(ctx))
+        restarts.extend(method.restart(ctx, selinux_changes))
+    restarts.extend(auditd.restart(ctx, selinux_changes))
 
     new_ledger: L.Ledger = {}
     for part in (_kept_packages(ctx), _file_entries(ctx), selinux_entries, firewall_entries,
@@ -277,6 +288,7 @@ def assemble(ctx: PlanContext) -> Plan:
                                      mode=None if draft.original is not None else draft.mode, group=step))
     changes.extend(selinux_changes + firewall_changes + ctx.commands + service_changes)
     changes.extend(restarts)
+    _list_restarts_where_they_run(changes)
 
     steps = {s.number: StepPlan(s.number, findings=list(ctx.findings[s.number])) for s in STEPS}
     for number, step in steps.items():

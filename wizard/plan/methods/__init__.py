@@ -7,7 +7,8 @@
     selinux_firewall(ctx)   step 5: port labels on both ends, the firewall on the receiver
     receiver(ctx)           step 6 (receiver): listening and storing
     security(ctx)           step 8: encryption and access control of this method
-    restart(ctx)            last: restart the daemons whose files changed (besides auditd)
+    restart(ctx, labels)    last: restart the daemons whose files changed or whose port gets
+                            a label in `labels` (besides auditd)
     planning_paths(layout)  text files besides the audit files the method reads
 
 A third method is one more module here and one more entry in METHODS.

@@ -129,8 +129,11 @@ def selinux_firewall(ctx) -> None:
     if ctx.sender:
         if a.remote.port != AUDIT_PORT:
             ctx.selinux_port(5, a.remote.port)
-        if 0 < a.remote.local_port < 1024 and a.remote.local_port != AUDIT_PORT:
-            ctx.selinux_port(5, a.remote.local_port)
+        # The kernel asks SELinux (name_bind) for every source port outside the ephemeral
+        # range, and audisp_remote_t may bind only audit_port_t.
+        local = a.remote.local_port
+        if local and local != AUDIT_PORT and ctx.state.bind_is_checked(local):
+            ctx.selinux_port(5, local)
         # seed-errors #11: outbound traffic is not blocked; the receiver opens the port
         ctx.note(5, "No firewall change on a sender: outgoing connections are allowed by "
                     "default; the receiver opens its port.")
@@ -303,6 +306,7 @@ def _access_control(ctx) -> None:
 
 
 # ---------------------------------------------------------------- last
-def restart(ctx) -> List[Change]:
-    """auditd's restart (wizard.plan.auditd) covers audisp-remote: auditd starts its plugins."""
+def restart(ctx, labels: List[Change]) -> List[Change]:
+    """auditd's restart (wizard.plan.auditd) covers audisp-remote and a new label of auditd's
+    own port: auditd starts its plugins and its listener."""
     return []

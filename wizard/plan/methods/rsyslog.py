@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional
 
-from backends.changes import Change, Restart
+from backends.changes import Change, Restart, SELinuxPort
 from wizard import tls
 from wizard.plan.errors import PlanError
 from wizard.plan.methods.rsyslog_dropins import (RECEIVER_DROPIN, SENDER_DROPIN, access_path,
@@ -172,25 +172,32 @@ def _refuse_existing_outputs(ctx) -> None:
 
 
 # ---------------------------------------------------------------- last
-def restart(ctx) -> List[Change]:
+def restart(ctx, labels: List[Change]) -> List[Change]:
     """Restart rsyslog when one of its drop-ins (the access-logging one too) changed or went
     (called last, so the certificates and SELinux ports are in place first), whichever method
-    is chosen: a drop-in
-    removed after a switch to audisp-remote must stop forwarding too. Only a running rsyslog
+    is chosen: a drop-in removed after a switch to audisp-remote must stop forwarding too; or
+    when the receiver's port gets the label imtcp needs (it logs "Could not create tcp
+    listener, ignoring port" and never tries again, runtime/tcpsrv.c). Only a running rsyslog
     that stays running is restarted; a start or stop is the service's own change.
     `systemctl restart` is fine for rsyslog (only auditd refuses it)."""
     ours = dropin_paths(ctx.layout) + [access_path(ctx.layout)]
     changed = [d for d in ctx.drafts.changed() if d.path in ours]
+    port = ctx.answers.rsyslog.port
+    labelled = (ctx.answers.method == "rsyslog" and not ctx.sender
+                and any(isinstance(c, SELinuxPort) and c.type and c.port == port for c in labels))
     stays = ctx.desired_services.get("rsyslog", {"active": ctx.state.active.get("rsyslog")})["active"]
-    if not changed or not (stays and ctx.state.active.get("rsyslog") and ctx.state.is_installed("rsyslog")):
+    if not (changed or labelled) or not (stays and ctx.state.active.get("rsyslog")
+                                         and ctx.state.is_installed("rsyslog")):
         return []
-    step = str(max(max(ctx.drafts.steps_of(d)) for d in changed))
+    step = str(max(max(ctx.drafts.steps_of(d)) for d in changed)) if changed else "5"
     kept = [d for d in changed if d.text is not None]
     why = []
     if kept:
         why.append("reads the %s drop-in" % ("new" if all(d.original is None for d in kept) else "changed"))
     if len(kept) < len(changed):
         why.append("stops using the removed " + ("one" if kept else "drop-in"))
+    if not changed:
+        why.append("listens on tcp/%d, now labelled (a failed listen is never retried)" % port)
     return [Restart(start=["systemctl", "restart", "rsyslog"], group=step,
                     description="Restart rsyslog so it " + " and ".join(why))]
 
