@@ -44,7 +44,6 @@ class RemotePane(StepPane):
                   "audisp-remote at a network failure; auditd restarts it at most 10 times "
                   "(max_restarts); `syslog` keeps trying.")
 
-
     def compose_extra(self) -> ComposeResult:
         yield Plain("", classes="survives")
 

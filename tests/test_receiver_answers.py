@@ -13,7 +13,7 @@ from tests.test_export_ansible import answers
 from wizard.answers import parse_answers
 from wizard.cli import main
 from wizard.conf import KeyValueFile
-from wizard.receiver_answers import ReceiverAnswersError, receiver_answers_for
+from wizard.receiver_answers import ReceiverAnswersError, receiver_answers_for, receiver_answers_text
 from wizard.sandbox import make_demo_root
 from wizard.session import Session
 
@@ -126,3 +126,91 @@ def test_session_offers_the_receiver_answers(tmp_path):
     assert parse_answers(text).receiver.allowed_senders == ["192.0.2.7"]
     merged = session.receiver_answers("192.0.2.9", merge_into=text)
     assert parse_answers(merged).receiver.allowed_senders == ["192.0.2.7", "192.0.2.9"]
+
+
+# ---------------------------------------------------------------- issue #10 item 5c
+RSYSLOG = {"port": 7514}
+
+
+def test_rsyslog_receiver_answers_carry_the_rsyslog_port_and_ends_agree(tmp_path):
+    sender_toml = answers(method="rsyslog", rsyslog=RSYSLOG, remote={"port": 61})
+    receiver = receiver_answers_for(parse_answers(sender_toml), "192.0.2.7")
+    assert receiver.rsyslog.port == 7514
+    sender_root = make_demo_root(tmp_path / "sender")
+    receiver_root = make_demo_root(tmp_path / "receiver")
+    sender_file, receiver_file = write_answer_pair(tmp_path / "answers", sender_toml, "192.0.2.7")
+    _apply(sender_root, sender_file)
+    _apply(receiver_root, receiver_file)
+    forward = (sender_root / "etc/rsyslog.d/auditd-wizard-forward.conf").read_text()
+    collect = (receiver_root / "etc/rsyslog.d/auditd-wizard-collect.conf").read_text()
+    assert 'port="7514"' in forward and 'port="7514"' in collect
+    # remote.port means nothing to the rsyslog method: no conflict on merging another sender
+    merged = receiver_answers_for(parse_answers(answers(method="rsyslog", rsyslog=RSYSLOG)),
+                                  "192.0.2.8", parse_answers(receiver_file.read_text()))
+    assert merged.receiver.allowed_senders == ["192.0.2.7", "192.0.2.8"]
+    with pytest.raises(ReceiverAnswersError, match="rsyslog.port: the receiver listens on 7514, "
+                                                   "this sender sends to 6514"):
+        receiver_answers_for(parse_answers(answers(method="rsyslog")), "192.0.2.9", merged)
+
+
+def test_the_kerberos_service_name_goes_to_the_receiver_and_a_different_one_is_refused():
+    custom = parse_answers(answers(security={"encryption": "kerberos", "krb5_principal": "audit-fwd"}))
+    receiver = receiver_answers_for(custom, "192.0.2.7")
+    assert receiver.security.krb5_principal == "audit-fwd"   # else "Unauthorized GSS client name"
+    plain = parse_answers(answers(security={"encryption": "kerberos"}))
+    with pytest.raises(ReceiverAnswersError, match="security.krb5_principal: the receiver accepts "
+                                                   "the service 'audit-fwd', this sender uses 'auditd'"):
+        receiver_answers_for(plain, "192.0.2.8", receiver)
+
+
+def test_answers_from_an_rsyslog_tls_sender_plan_and_merge_the_sender_names(tmp_path):
+    tls = {"encryption": "tls", "peer_names": ["logs.example.com"]}
+    sender = parse_answers(answers(method="rsyslog", security=tls))
+    with pytest.raises(ReceiverAnswersError, match="sender name: is required with rsyslog TLS"):
+        receiver_answers_for(sender, "192.0.2.7")
+    receiver = receiver_answers_for(sender, "192.0.2.7", sender_name="web01.example.com")
+    assert receiver.security.peer_names == ["web01.example.com"]     # not the sender's peer_names
+    root = make_demo_root(tmp_path / "receiver")
+    path = tmp_path / "r.toml"
+    path.write_text(receiver_answers_text(sender, "192.0.2.7", sender_name="web01.example.com"))
+    assert Session.open(str(root), str(path)).plan_error() is None
+    second = receiver_answers_for(sender, "192.0.2.8", receiver, sender_name="db01.example.com")
+    assert second.security.peer_names == ["web01.example.com", "db01.example.com"]
+    wild = receiver.model_copy(update={"security": receiver.security.model_copy(
+        update={"peer_names": ["*.example.com"]})})
+    covered = receiver_answers_for(sender, "192.0.2.8", wild, sender_name="db01.example.com")
+    assert covered.security.peer_names == ["*.example.com"]
+
+
+def test_tls_psk_receiver_answers_carry_the_key_path_and_identity_never_the_key():
+    psk = {"encryption": "tls", "tls_psk_file": "/etc/audit/fleet.psk", "tls_psk_identity": "web01"}
+    sender = parse_answers(answers(security=psk))
+    text = receiver_answers_text(sender, "192.0.2.7")
+    receiver = parse_answers(text)
+    assert (receiver.security.tls_psk_file, receiver.security.tls_psk_identity) == \
+        ("/etc/audit/fleet.psk", "web01")
+    other = parse_answers(answers(security=dict(psk, tls_psk_identity="db01")))
+    with pytest.raises(ReceiverAnswersError, match="security.tls_psk_identity: the receiver "
+                                                   "accepts only 'web01', this sender presents 'db01'"):
+        receiver_answers_for(other, "192.0.2.8", receiver)
+
+
+def test_no_sender_only_values_in_receiver_answers():
+    sender = parse_answers(answers(method="rsyslog", auditd={"log_format": "RAW"},
+                                   rsyslog={"facility": "local3", "queue_max_disk": "5g"},
+                                   remote={"server": "logs.example.com", "port": 61}))
+    text = receiver_answers_text(sender, "192.0.2.7")
+    for sender_only in ("[remote]", "log_format", "facility", "queue_max_disk", "logs.example.com",
+                        "RAW"):
+        assert sender_only not in text
+    assert parse_answers(text).auditd.log_format == "ENRICHED"
+
+
+def test_cli_takes_the_sender_certificate_name(tmp_path, capsys):
+    (tmp_path / "s.toml").write_text(answers(method="rsyslog", security={"encryption": "tls"}))
+    assert main(["receiver-answers", "--answers", str(tmp_path / "s.toml"),
+                 "--sender-address", "192.0.2.7", "--sender-name", "web01.example.com"]) == 0
+    assert parse_answers(capsys.readouterr().out).security.peer_names == ["web01.example.com"]
+    assert main(["receiver-answers", "--answers", str(tmp_path / "s.toml"),
+                 "--sender-address", "192.0.2.7", "--sender-name", "bad name"]) == 2
+    assert "sender name:" in capsys.readouterr().err

@@ -443,7 +443,7 @@ class Session:
         `sender_address`; `merge_into` is an existing receiver answers TOML to add this sender
         to. Raises ReceiverAnswersError (or AnswersError for merge_into) with the reason."""
         existing = parse_answers(merge_into, "receiver answers") if merge_into else None
-        return receiver_answers_text(self.answers, sender_address, existing)
+        return receiver_answers_text(self.answers, sender_address, existing, self.facts.fqdn)
 
     # ------------------------------------------------------------ security (step 8)
     def security_report(self):

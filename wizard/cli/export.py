@@ -2,6 +2,7 @@
 write files; they need no host, so they run anywhere (no --root, no root user)."""
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -49,8 +50,13 @@ def receiver_answers(args) -> int:
                             "--sender-address (the receiver's firewall needs an address)", EXIT_USAGE)
         print(f"auditd-wizard: note: allowing this host's primary address {sender_address}; "
               "give --sender-address to choose another", file=sys.stderr)
+    sender_name = args.sender_name
+    if not sender_name and sender.method == "rsyslog" and sender.security.encryption == "tls":
+        sender_name = socket.getfqdn()
+        print(f"auditd-wizard: note: letting in this host's certificate name {sender_name}; "
+              "give --sender-name to choose another", file=sys.stderr)
     try:
-        text = receiver_answers_text(sender, sender_address, existing)
+        text = receiver_answers_text(sender, sender_address, existing, sender_name)
     except ReceiverAnswersError as error:
         raise UserError(str(error), EXIT_USAGE)
     if args.output:

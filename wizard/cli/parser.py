@@ -130,6 +130,9 @@ def _export(sub) -> None:
     p.add_argument("--sender-address", metavar="ADDRESS",
                    help="the sender's IP address for the receiver's firewall (default: this "
                         "host's primary address, when run on the sender)")
+    p.add_argument("--sender-name", metavar="NAME",
+                   help="rsyslog TLS: the name on the sender's certificate, which the receiver "
+                        "lets in (default: this host's FQDN, when run on the sender)")
     p.add_argument("--merge", metavar="RECEIVER.toml",
                    help="add this sender to an existing receiver answers file")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
