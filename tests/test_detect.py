@@ -145,7 +145,7 @@ def test_forwarding_facility_and_plugin_facility_disagree(tmp_path):
 def test_rsyslog_receiver_extra_listener_and_other_directory_are_reported(tmp_path):
     root, _ = _applied(tmp_path, "rsyslog-receiver-gtls")
     dropin = root / "etc/rsyslog.d/auditd-wizard-collect.conf"
-    dropin.write_text(dropin.read_text().replace("%HOSTNAME:::secpath-replace%/audit.log", "%FROMHOST-IP%.log")
+    dropin.write_text(dropin.read_text().replace("%FROMHOST:::lowercase,secpath-replace%/audit.log", "%FROMHOST-IP%.log")
                       + 'input(type="imtcp" port="20514")\n')
     session = Session.open(str(root))
     assert (session.answers.role, session.answers.security.peer_names) == (
@@ -194,3 +194,17 @@ def test_encrypt_starts_from_a_plaintext_rsyslog_setup(tmp_path, monkeypatch, ro
     assert list(written) == [dropin]   # only the drop-in changes: the rest is already there
     assert 'StreamDriverMode="1"' in written[dropin] or 'StreamDriver.Mode="1"' in written[dropin]
     assert "port=\"1514\"" in written[dropin]
+
+
+def test_a_receiver_dropin_that_filed_by_hostname_is_read_and_rewritten(tmp_path):
+    """Before issue #10 item 5f the receiver filed records under %HOSTNAME%, which each sender
+    writes itself: detect still reads remote_dir from it, and the plan rewrites the template
+    to the connection's name (%FROMHOST%)."""
+    root, answers = _applied(tmp_path, "rsyslog-receiver-gtls")
+    dropin = root / "etc/rsyslog.d/auditd-wizard-collect.conf"
+    dropin.write_text(dropin.read_text().replace("%FROMHOST:::lowercase,secpath-replace%",
+                                                 "%HOSTNAME:::secpath-replace%"))
+    session = Session.open(str(root))
+    assert session.answers.rsyslog.remote_dir == answers.rsyslog.remote_dir
+    [write] = [c for c in session.plan().changes if getattr(c, "path", "") == "/etc/rsyslog.d/auditd-wizard-collect.conf"]
+    assert "%FROMHOST:::lowercase,secpath-replace%" in write.content and "HOSTNAME" not in write.content

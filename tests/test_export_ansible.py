@@ -142,6 +142,12 @@ def rsyslog(role: str = "sender", driver: str = "gtls", **sections) -> str:
     return answers(role, method="rsyslog", security=security, **sections)
 
 
+def _without_guide_listener(root: Path) -> None:
+    """The admin removes the broken root's legacy imtcp listener (seed-errors row 13), as the
+    planner asks before it adds a TLS listener: rsyslogd loads imtcp once (issue #10 item 5e)."""
+    (root / "etc" / "rsyslog.d" / "remote-audit.conf").unlink()
+
+
 def _bad_key(root: Path) -> None:
     """A private key the wizard makes root-only (mode 0644 -> 0600)."""
     key = root / "etc" / "pki" / "rsyslog" / "key.pem"
@@ -167,7 +173,7 @@ RSYSLOG_SCENARIOS = {
     "receiver-el10-gtls-broken-allowed-senders": (
         "almalinux-10", True, None,
         rsyslog("receiver", security=RECEIVER_PEERS, receiver={"allowed_senders": ["192.0.2.7"]},
-                rsyslog={"remote_dir": "/srv/audit"}), None, None, None),
+                rsyslog={"remote_dir": "/srv/audit"}), None, None, _without_guide_listener),
 }
 
 
@@ -326,7 +332,8 @@ def test_rsyslog_dropin_takes_the_per_host_values_from_variables(role, security)
     from wizard.export import rsyslog_tasks
     data = parse_answers(answers(role, method="rsyslog", security=dict(security, **RECEIVER_PEERS)))
     name, template = rsyslog_tasks.dropin_template(data)
-    planned = (rsyslog_dropins.sender_dropin if role == "sender" else rsyslog_dropins.receiver_dropin)(data)
+    planned = (rsyslog_dropins.sender_dropin(data, imjournal=True) if role == "sender"
+               else rsyslog_dropins.receiver_dropin(data))     # EL's rsyslog.conf loads imjournal
     assert "{{ auditd_wizard_rsyslog_port }}" in template and "@@" not in template
     assert ("{{ auditd_wizard_remote_server }}" in template) == (role == "sender")
     tls = security["encryption"] == "tls"

@@ -6,6 +6,7 @@ A plaintext client and an unlisted peer are refused. Also: the domain's `rsyslog
 accepts every planned drop-in (gtls and ossl, sender and receiver) and rejects a broken one,
 and the lab CA the planner describes really produces certificates rsyslog accepts."""
 import os
+import socket
 import subprocess
 
 import pytest
@@ -36,14 +37,32 @@ def test_planned_dropins_are_rainerscript_with_tls(planned_run):
     assert "args = LOG_INFO LOG_LOCAL6" in planned_run["syslog_plugin"]
 
 
+def _fromhost(address: str) -> str:
+    """What rsyslog's %FROMHOST% is for a connection from `address`: its DNS name, else it."""
+    try:
+        return socket.getnameinfo((address, 0), socket.NI_NAMEREQD)[0].lower()
+    except OSError:
+        return address
+
+
 def test_audit_records_arrive_over_tls_in_a_directory_per_sender(planned_run):
-    assert "sender01/audit.log" in planned_run["files"], planned_run["files"]
+    assert "%s/audit.log" % _fromhost("127.0.0.1") in planned_run["files"], planned_run["files"]
     text = planned_run["remote_text"]
     assert "node=%s type=DAEMON_START" % SENDER_HOSTNAME in text
     assert planned_run["acks"] == ["acked"] and planned_run["marker"] in text
     own = [l for l in text.splitlines() if " sender01 audispd: " in l]
     assert any("node=%s type=DAEMON_START" % SENDER_HOSTNAME in l for l in own), own
     assert any(planned_run["marker"] in l for l in own)
+
+
+def test_the_directory_is_the_connection_never_the_host_name_a_sender_writes(planned_run):
+    """A client with a valid, permitted certificate that writes HOSTNAME db01 into its message
+    lands in the directory of its connection, like every other record from that address
+    (issue #10 item 5f: it used to write into remote/db01/)."""
+    directories = {path.split("/")[0] for path in planned_run["files"]}
+    assert directories == {_fromhost("127.0.0.1")}, planned_run["files"]
+    assert planned_run["control_claims"] not in directories
+    assert planned_run["control_marker"] in planned_run["remote_text"]
 
 
 def test_plaintext_client_and_unlisted_peer_are_refused(planned_run):

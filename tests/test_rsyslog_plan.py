@@ -6,7 +6,9 @@ import re
 import pytest
 
 from wizard.answers import AnswersError
+from wizard.model import Answers
 from wizard.plan.errors import PlanError
+from wizard.plan.methods.rsyslog_dropins import receiver_dropin
 from wizard.session import Session
 from wizard.tls import LAB_NOTICE, certificate_names, name_matches
 from backends.simulated import load_state, save_state
@@ -43,8 +45,11 @@ def active(text):
 
 
 def assert_rainerscript(text):
-    # seed-errors #13: no legacy `$ModLoad` / `$Action...` directives
-    assert not any(line.startswith("$") for line in active(text)), text
+    # seed-errors #13: no legacy `$ModLoad` / `$Action...` directives. The one exception is
+    # imjournal's rate limit (issue #10 item 5g): its parameters can only be given where
+    # rsyslog.conf loads it, and the legacy directive read after that load sets them.
+    legacy = [line for line in active(text) if line.startswith("$")]
+    assert legacy in ([], ["$imjournalRatelimitInterval 0"]), text
     assert "$ModLoad" not in text
 
 
@@ -88,7 +93,7 @@ def test_receiver_imtcp_dropin_firewall(tmp_path, os_name, driver):
                    'StreamDriver.AuthMode="x509/name"',
                    'PermittedPeer=["web01.example.com", "*.dmz.example.com"]',
                    'input(type="imtcp" port="6514" ruleset="auditd-wizard-remote")',
-                   '/var/log/remote/%HOSTNAME:::secpath-replace%/audit.log',
+                   '/var/log/remote/%FROMHOST:::lowercase,secpath-replace%/audit.log',
                    'type="omfile" dynaFile="auditd-wizard-per-host"'):
         assert needle in dropin, needle
     assert "/etc/audit/plugins.d/syslog.conf" not in files    # the receiver forwards nothing
@@ -252,3 +257,37 @@ def test_doctor_warns_about_an_ossl_receiver_until_gtls_is_chosen(tmp_path):
     (tmp_path / "answers.toml").write_text(RECEIVER.format(driver="gtls"))
     assert Session.open(str(root), str(tmp_path / "answers.toml")).apply().ok
     assert not [f for f in Session.open(str(root)).diagnose() if f.check == "rsyslog-ossl-peers"]
+
+
+@pytest.mark.parametrize("role, port, label", [
+    ("receiver", 514, None), ("sender", 514, None),          # rsh_port_t: syslogd_t binds/connects
+    ("receiver", 601, None), ("sender", 6514, None),
+    ("sender", 443, None),                                   # http_port_t: syslogd_t may connect
+    ("receiver", 443, "syslogd_port_t"),                     # ... but not listen there
+    ("receiver", 7514, "syslogd_port_t")])
+def test_no_label_for_a_port_rsyslog_may_already_use(tmp_path, role, port, label):
+    """selinux-policy logging.te lets syslogd_t bind and connect to rsh_port_t (tcp/514),
+    syslogd_port_t and syslog_tls_port_t, and connect to http/mysqld/postgresql/wap_wsp
+    ports: relabelling such a port (semanage -m) changes it for every service, for nothing
+    (issue #10 item 5i)."""
+    text = (SENDER if role == "sender" else RECEIVER).format(driver="gtls")
+    text = text.replace('encryption = "tls"', 'encryption = "none"')
+    session = open_session(tmp_path, text + "[rsyslog]\nport = %d\n" % port)
+    ports = [(c.port, c.type) for c in kinds(session, "selinux-port")]
+    assert ports == ([(port, label)] if label else [])
+
+
+@pytest.mark.parametrize("remote_dir", ["/var/log/remote/%msg%", "/var/log/%HOSTNAME%",
+                                        "/var/log/a\\\\b"])
+def test_rsyslog_template_values_cannot_carry_properties(tmp_path, remote_dir):
+    """rsyslog.remote_dir goes into the receiver's template: with '%msg%' in it a sender chose
+    the directory (real rsyslogd wrote outside remote_dir). Refused, naming the field, and
+    nothing is written (issue #10 item 5h)."""
+    toml = RECEIVER.format(driver="gtls") + '[rsyslog]\nremote_dir = "%s"\n' % remote_dir
+    with pytest.raises(AnswersError) as refused:
+        open_session(tmp_path, toml)
+    [message] = refused.value.messages
+    assert message.startswith("rsyslog.remote_dir:") and "rsyslog template" in message
+    dropin = receiver_dropin(Answers.model_validate({"role": "receiver", "method": "rsyslog"}))
+    template = next(l for l in dropin.splitlines() if "string=" in l)
+    assert template.count("%") == 2 and "%FROMHOST:" in template and "HOSTNAME" not in template

@@ -98,6 +98,15 @@ def _absolute_path(value: str) -> Optional[str]:
     return None
 
 
+def _template_text(value: str) -> Optional[str]:
+    """A value written into an rsyslog template (template.c do_Constant): '%' starts a property
+    a sender fills in (".../%msg%" let senders pick the directory), '\\' an escape."""
+    for char, why in (("%", "starts a property that senders fill in"), ("\\", "starts an escape")):
+        if char in value:
+            return "%s must not contain %r: in an rsyslog template it %s" % (show(value), char, why)
+    return None
+
+
 def _port_range(value: str) -> Optional[str]:
     match = re.fullmatch(r"([0-9]{1,5})(?:-([0-9]{1,5}))?", value)
     if not match:
@@ -391,9 +400,9 @@ class RsyslogSection(_Section):
     queue_max_disk: DiskSize = Field(
         "1g", description="Disk the sender's forwarding queue may use while the receiver is "
         "unreachable (rsyslog queue.maxDiskSpace).")
-    remote_dir: Annotated[str, _rule(_absolute_path)] = Field(
+    remote_dir: Annotated[str, _rule(_absolute_path), _rule(_template_text)] = Field(
         "/var/log/remote", description="Receiver: one directory per sender under it "
-        "(<remote_dir>/<host>/audit.log).")
+        "(<remote_dir>/<host>/audit.log, the host being the name of the connecting address).")
 
 
 class FirewallSection(_Section):

@@ -62,7 +62,8 @@ INSTALLED = ("audit", "audit-libs", "audit-rules", "firewalld", "selinux-policy-
 POLICY_PORTS = {"tcp/60": "audit_port_t", "tcp/514": "rsh_port_t", "udp/514": "syslogd_port_t",
                 "tcp/601": "syslogd_port_t", "udp/601": "syslogd_port_t",
                 "tcp/6514": "syslog_tls_port_t", "udp/6514": "syslog_tls_port_t",
-                "tcp/88": "kerberos_port_t", "udp/88": "kerberos_port_t"}
+                "tcp/88": "kerberos_port_t", "udp/88": "kerberos_port_t",
+                "tcp/80": "http_port_t", "tcp/443": "http_port_t"}
 ZONES = ("block", "dmz", "drop", "external", "home", "internal", "public", "trusted", "work")
 PUBLIC_SERVICES = ["ssh", "dhcpv6-client", "cockpit"]
 PASSWD = ("root:x:0:0:root:/root:/bin/bash\nbin:x:1:1:bin:/bin:/sbin/nologin\n"

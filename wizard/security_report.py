@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from wizard import kerberos, tls
+from wizard import kerberos, rsyslog_config, tls
 from wizard.compliance.view import NATIVE_NOTE, ComplianceView
 from wizard.kerberos import Finding, Principal
 from wizard.kerberos import KRB5_CONF
-from wizard.plan.methods import rsyslog_dropins
+from wizard.plan.errors import PlanError
+from wizard.plan.methods import rsyslog as rsyslog_method
 from wizard.plan.methods.native import tls_psk_refusal
 from wizard.plan.security import stat_paths
+from wizard.rsyslog_check import check_config, check_dropin
 
 
 @dataclass
@@ -94,17 +96,32 @@ def _access_notes(answers) -> List[str]:
     return notes
 
 
-def dropin_checks(host, facts, answers) -> List[Finding]:
-    """`rsyslogd -N1` on the drop-in this host would get; only on a real host with rsyslogd."""
-    from wizard.rsyslog_check import check_dropin
+def dropin_checks(host, facts, answers, state) -> List[Finding]:
+    """`rsyslogd -N1` on the whole rsyslog configuration this host would have (rsyslog.conf and
+    its includes, with the planned drop-in), only on a real host with rsyslogd; and the TLS
+    driver's package, which -N1 does not load."""
     if answers.method != "rsyslog" or not host.is_real or not host.runner.has_command("rsyslogd"):
         return []
     if answers.role == "sender" and not answers.remote.server:
         return []   # unfinished answers: nothing to check yet
-    text = (rsyslog_dropins.sender_dropin(answers) if answers.role == "sender"
-            else rsyslog_dropins.receiver_dropin(answers))
-    result = check_dropin(text, host.runner)
-    return [Finding("ok" if result.ok else "error", "rsyslogd -N1", result.summary)]
+    findings = []
+    if answers.security.encryption == "tls":
+        package = rsyslog_method.TLS_PACKAGE[answers.security.tls_driver]
+        findings.append(Finding("ok", package, "%s (the %s driver) is installed" % (
+            package, answers.security.tls_driver)) if state.is_installed(package) else
+            Finding("warning", package, "%s is not installed: the plan installs it (rsyslogd -N1 "
+                    "cannot tell a missing driver; rsyslogd would fail to load it at run time)"
+                    % package))
+    files = rsyslog_config.read_files(host)
+    try:
+        path, text = rsyslog_method.dropin(files, answers, facts.layout)
+    except PlanError as error:
+        return findings + [Finding("error", "rsyslog configuration", str(error))]
+    files[path] = text
+    combined = rsyslog_config.combined_text(files)
+    result = check_config(combined, host.runner) if combined is not None else \
+        check_dropin(text, host.runner)
+    return findings + [Finding("ok" if result.ok else "error", "rsyslogd -N1", result.summary)]
 
 
 def build_security_report(host, facts, answers, state, compliance: ComplianceView) -> SecurityReport:
@@ -125,7 +142,7 @@ def build_security_report(host, facts, answers, state, compliance: ComplianceVie
         tls_psk_available=psk,
         tls_psk_reason=("audit %s has transport = tls (TLS-PSK)" % facts.audit_version if psk
                         else tls_psk_refusal(facts).split(": ", 1)[1]),
-        dropin_checks=dropin_checks(host, facts, answers))
+        dropin_checks=dropin_checks(host, facts, answers, state))
     if answers.method == "audisp-remote":
         report.notes.append(NATIVE_NOTE)
     if answers.security.lab_certificates:

@@ -29,6 +29,7 @@ from wizard.plan.queues import native_queues, rsyslog_queue
 from wizard.plan.security import planning_paths
 from wizard.probe import SystemState, read_system_state
 from wizard.receiver_answers import receiver_answers_text
+from wizard.rsyslog_config import read_files
 from wizard.security_report import build_security_report, read_file_stats
 
 
@@ -231,13 +232,17 @@ class Session:
         return read_ledger(self._host)
 
     def current_files(self) -> Dict[str, Optional[str]]:
+        """The files the planner reads: the audit files, each method's, the files the ledger
+        names, and the whole rsyslog configuration (/etc/rsyslog.conf and what it includes)."""
         paths = self.facts.layout.config_files() + planning_paths(self.facts.layout)
         for artifact in self.ledger():    # files the wizard changed before, whatever they are
             if artifact.startswith("key:"):
                 paths.append(artifact[4:].rsplit(":", 1)[0])
             elif artifact.startswith("file:"):
                 paths.append(artifact[5:])
-        return {path: self._host.read_text(path) for path in dict.fromkeys(paths)}
+        files = read_files(self._host)
+        files.update({path: self._host.read_text(path) for path in dict.fromkeys(paths)})
+        return files
 
     def _planned(self, answers: Answers) -> Plan:
         state = self.system_state()

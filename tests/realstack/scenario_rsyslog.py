@@ -26,6 +26,7 @@ START_TIMEOUT = 30   # an upper bound: waits end when the daemon listens (or exi
 ARRIVAL_TIMEOUT = 10
 CLIENT_TIMEOUT = 5
 ABSENCE_GRACE = 0.5
+CLAIMED_HOST = "db01"
 
 
 def _remote_text(remote: Path) -> str:
@@ -85,8 +86,9 @@ def tls_chain(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
     control_marker = "GOODCERT-%d" % stamp
     plaintext = _plaintext_client(port, "<182>Nov 24 15:00:00 h plain: %s" % plaintext_marker)
     rogue = _gnutls_client(pki, port, "rogue", "<182>Nov 24 15:00:00 h rogue: %s" % rogue_marker)
+    # A permitted client that claims another host's name (HOSTNAME db01) in its message.
     control = _gnutls_client(pki, port, "client",
-                             "<182>Nov 24 15:00:00 h goodcli: %s" % control_marker)
+                             "<182>Nov 24 15:00:00 %s goodcli: %s" % (CLAIMED_HOST, control_marker))
     control_arrived = wait_for(lambda: control_marker in _remote_text(remote), ARRIVAL_TIMEOUT)
     time.sleep(ABSENCE_GRACE)
     return {
@@ -94,7 +96,7 @@ def tls_chain(ctx, args: Dict[str, Any]) -> Dict[str, Any]:
         "daemon_start_seconds": round(start_seconds, 3), "marker": marker, "acks": acks,
         "plaintext": plaintext, "plaintext_marker": plaintext_marker,
         "rogue": rogue, "rogue_marker": rogue_marker,
-        "control": control, "control_marker": control_marker,
+        "control": control, "control_marker": control_marker, "control_claims": CLAIMED_HOST,
         "control_arrived": control_arrived,
         "remote_text": _remote_text(remote),
         "receiver_internal": read(Path(args["run"]) / "receiver-internal.log"),

@@ -18,7 +18,8 @@ from wizard.detect.found import Found, as_int
 from wizard.plan.methods import rsyslog_dropins
 
 _FACILITY = re.compile(r'^\$syslogfacility-text\s*==\s*"([^"]*)"$', re.IGNORECASE)
-_PER_HOST = "/%HOSTNAME:::secpath-replace%/audit.log"
+# The per-sender file this wizard writes, and the one it wrote before (named by %HOSTNAME%)
+_PER_HOST = (rsyslog_dropins.PER_HOST_DIR + "audit.log", "/%HOSTNAME:::secpath-replace%/audit.log")
 _LEGACY = (re.compile(r"^\s*\$ModLoad\s+imtcp\b", re.IGNORECASE),
            re.compile(r"^\s*\$InputTCPServerRun\s+(\d+)", re.IGNORECASE),
            re.compile(r"^\s*[^#$\s]\S*\s+@@?\(?[^\s]+"))
@@ -119,8 +120,9 @@ def read_receiver(host, layout) -> Optional[Found]:
                                    % (path, extra.line, extra.text("port")))
     for template in parsed.named("template"):
         text = template.text("string") or ""
-        if text.endswith(_PER_HOST):
-            found.put("rsyslog.remote_dir", text[:-len(_PER_HOST)], path + " template")
+        for per_host in _PER_HOST:
+            if text.endswith(per_host):
+                found.put("rsyslog.remote_dir", text[:-len(per_host)], path + " template")
     modules = parsed.named("module", load="imtcp")
     module = modules[0] if modules else None
     if module is not None and (module.text("streamdriver.mode") or "0").strip() == "1":

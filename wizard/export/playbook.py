@@ -14,6 +14,7 @@ from wizard.export.variables import answer_variables, described
 from wizard.export.yaml_text import dump
 from wizard.facts import HostFacts
 from wizard.model import Answers
+from wizard.plan import auditd
 from wizard.plan.queues import native_queues
 
 ROLE = "auditd_wizard"
@@ -30,9 +31,18 @@ def _method(answers: Answers):
 
 
 def _whole_files(answers: Answers, plan: ExportPlan) -> List[Dict[str, object]]:
-    """Files written whole other than the method's drop-ins (those have tasks of their own)."""
+    """Files written whole other than the method's drop-ins (those have tasks of their own).
+    auditd.service's drop-in is for EL9 and later only (systemd 240+, wizard.plan.auditd)."""
     dropins = _method(answers).dropin_paths(export_facts().layout)
-    return [entry for entry in file_tasks.whole_file_entries(plan.files) if entry["path"] not in dropins]
+    entries = [entry for entry in file_tasks.whole_file_entries(plan.files) if entry["path"] not in dropins]
+    for entry in entries:
+        if entry["path"] == auditd.UNIT_DROPIN:
+            entry["min_os_major"] = auditd.UNIT_DROPIN_MIN_OS_MAJOR
+    return entries
+
+
+_OS_MAJOR = ("{{ auditd_wizard_os_release.content | b64decode"
+             " | regex_search('(?m)^VERSION_ID=\"?([0-9]+)', '\\1') | first | int }}")
 
 
 def _role_vars(answers: Answers, plan: ExportPlan, facts: Optional[HostFacts]) -> Dict[str, object]:
@@ -64,13 +74,41 @@ def _main_tasks(answers: Answers, plan: ExportPlan) -> List[Dict[str, object]]:
                   "ansible.builtin.include_tasks": "edit_keys.yml",
                   "loop": "{{ auditd_wizard_files }}",
                   "loop_control": {"loop_var": "auditd_wizard_file", "label": "{{ auditd_wizard_file.path }}"}})
-    if _whole_files(answers, plan):
-        tasks.append({"name": "Write the files the wizard writes whole",
-                      "ansible.builtin.copy": {"dest": "{{ auditd_wizard_prefix }}{{ item.path }}",
-                                               "content": "{{ item.content }}", "mode": "{{ item.mode }}"},
+    whole = _whole_files(answers, plan)
+    if any("min_os_major" in entry for entry in whole):
+        tasks.append({"name": "Read os-release (which EL major this host runs)",
+                      "ansible.builtin.slurp": {"src": "{{ auditd_wizard_prefix }}/etc/os-release"},
+                      "register": "auditd_wizard_os_release"})
+    if whole:
+        condition = "(item.min_os_major | default(0) | int) <= (auditd_wizard_os_major | int)"
+        needs_os = any("min_os_major" in entry for entry in whole)
+        tasks.append({"name": "Look for the folders of the files the wizard writes whole",
+                      "ansible.builtin.stat": {"path": "{{ auditd_wizard_prefix }}{{ item.path | dirname }}"},
                       "loop": "{{ auditd_wizard_whole_files }}",
-                      "loop_control": {"label": "{{ item.path }}"},
-                      "notify": "Restart auditd"})
+                      "loop_control": {"label": "{{ item.path | dirname }}"},
+                      "register": "auditd_wizard_whole_dirs"})
+        # like the wizard's own write: a missing folder is made 0755 root:root, an existing one kept
+        folder = {"name": "Make the missing folders of the files the wizard writes whole",
+                  "ansible.builtin.file": {"path": "{{ auditd_wizard_prefix }}{{ item.item.path | dirname }}",
+                                           "state": "directory", "mode": "0755", "owner": "root",
+                                           "group": "root"},
+                  "loop": "{{ auditd_wizard_whole_dirs.results }}",
+                  "loop_control": {"label": "{{ item.item.path | dirname }}"},
+                  "when": "not item.stat.exists"}
+        if needs_os:
+            folder["vars"] = {"auditd_wizard_os_major": _OS_MAJOR}
+            folder["when"] = "not item.stat.exists and " + condition.replace("item.", "item.item.")
+        tasks.append(folder)
+        task = {"name": "Write the files the wizard writes whole",
+                "ansible.builtin.copy": {"dest": "{{ auditd_wizard_prefix }}{{ item.path }}",
+                                         "content": "{{ item.content }}", "mode": "{{ item.mode }}"},
+                "loop": "{{ auditd_wizard_whole_files }}",
+                "loop_control": {"label": "{{ item.path }}"},
+                "notify": "Restart auditd"}
+        if needs_os:
+            task["vars"] = {"auditd_wizard_os_major": _OS_MAJOR}
+            task["when"] = condition
+        tasks.append(task)
     tasks.extend(_method(answers).file_tasks(answers))
     if answers.selinux.manage:
         tasks.extend(_method(answers).selinux_tasks())
@@ -128,8 +166,9 @@ host_vars/HOST.yml); everything else follows the answers: change them and export
 """
 
 
-def _handlers(answers: Answers) -> str:
-    return _method(answers).handler_text(system_tasks.handler_tasks())
+def _handlers(answers: Answers, plan: ExportPlan) -> str:
+    reload_units = any(system_tasks.reloads_units(c) for c in plan.commands)
+    return _method(answers).handler_text(system_tasks.handler_tasks(reload_units))
 
 
 def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts] = None,
@@ -156,7 +195,7 @@ def write_playbook(answers: Answers, directory: Path, facts: Optional[HostFacts]
                                          "What the wizard's planner does for these answers; export again to change it."),
         role / "tasks" / "main.yml": dump(_main_tasks(answers, plan)),
         role / "tasks" / "edit_keys.yml": file_tasks.edit_keys_tasks(),
-        role / "handlers" / "main.yml": _handlers(answers),
+        role / "handlers" / "main.yml": _handlers(answers, plan),
         role / "meta" / "main.yml": dump({"galaxy_info": {
             "author": "auditd-wizard", "description": "Audit record forwarding as auditd-wizard sets it up",
             "license": "MIT", "min_ansible_version": "2.14",

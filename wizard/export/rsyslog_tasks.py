@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Tuple
 
 from wizard import tls
 from wizard.plan.methods import rsyslog_dropins
-from wizard.plan.methods.rsyslog import RSYSLOG_PORT_TYPES
+from wizard.plan.methods.rsyslog import rsyslog_port_types
 from wizard.export.system_tasks import _when, getenforce_task
 from wizard.export.yaml_text import dump
 from wizard.model import Answers
@@ -22,7 +22,11 @@ PORT_VARIABLE = "auditd_wizard_rsyslog_port"
 README = ("The rsyslog method: the wizard's drop-in under /etc/rsyslog.d is written whole (its\n"
           "target, port, permitted peers and certificate paths come from the variables), rsyslogd's\n"
           "port gets an SELinux syslog port type, and rsyslog is restarted when the drop-in changed\n"
-          "(`systemctl restart rsyslog` is fine for rsyslog). The certificates must be in place.\n\n")
+          "(`systemctl restart rsyslog` is fine for rsyslog). The certificates must be in place.\n"
+          "It is made for EL's stock rsyslog.conf, which loads imjournal before it includes\n"
+          "/etc/rsyslog.d: on a sender the drop-in lifts imjournal's rate limit there (and an\n"
+          "auditd.service drop-in lifts journald's on EL9+). On a host whose rsyslog.conf differs,\n"
+          "plan with the wizard itself, which reads the whole rsyslog configuration.\n\n")
 DROPIN_DIR_VARIABLE = "auditd_wizard_rsyslog_dropin_dir"
 
 # Markers the planner's text is rendered with; none can occur in a drop-in otherwise.
@@ -66,7 +70,9 @@ def dropin_template(answers: Answers) -> Tuple[str, str]:
     """(file name, text with Jinja for the per-host values). Falls back to the planner's text
     as it is when the markers cannot be placed exactly."""
     sender = answers.role == "sender"
-    render = rsyslog_dropins.sender_dropin if sender else rsyslog_dropins.receiver_dropin
+    # EL's rsyslog.conf loads imjournal before it includes /etc/rsyslog.d (see the README)
+    render = (lambda a: rsyslog_dropins.sender_dropin(a, imjournal=True)) if sender \
+        else rsyslog_dropins.receiver_dropin
     name = rsyslog_dropins.SENDER_DROPIN if sender else rsyslog_dropins.RECEIVER_DROPIN
     wanted = render(answers)
     try:
@@ -110,7 +116,7 @@ def role_vars(answers: Answers, plan, layout) -> Dict[str, object]:
             {"path": rsyslog_dropins.access_path(layout), "content": rsyslog_dropins.access_dropin()})
     if answers.selinux.manage:
         values["auditd_wizard_rsyslog_port_type"] = wanted_port_type(answers)
-        values["auditd_wizard_rsyslog_port_types"] = list(RSYSLOG_PORT_TYPES)
+        values["auditd_wizard_rsyslog_port_types"] = list(rsyslog_port_types(answers.role))
     return values
 
 
@@ -177,7 +183,7 @@ def key_tasks() -> List[Dict[str, object]]:
 
 def selinux_tasks() -> List[Dict[str, object]]:
     """As wizard.probe reads it: a port's type is its local (-C) type if it has one, else the
-    first type that names it; rsyslogd may use syslogd_port_t and syslog_tls_port_t. The new
+    first type that names it; rsyslogd may use the types of rsyslog_port_types(role). The new
     label is set with -m when some type already names the port, else -a (SELinuxPort)."""
     def naming(register: str) -> str:
         return ("%s.stdout_lines | select('match', auditd_wizard_port_label_line)"

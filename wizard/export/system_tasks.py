@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Dict, List
 
-from backends.changes import FirewallRules, SELinuxPort, ServiceState
+from backends.changes import FirewallRules, RunCommand, SELinuxPort, ServiceState
 from wizard.export.recording import ExportPlan
 from wizard.export.yaml_text import Noted, dump
 from wizard.model import Answers
@@ -34,12 +34,18 @@ def wants_service(plan: ExportPlan, name: str = "auditd") -> bool:
     return any(isinstance(c, ServiceState) and c.name == name for c in plan.commands)
 
 
+def reloads_units(change) -> bool:
+    """`systemctl daemon-reload` after the auditd.service drop-in: the handlers do it."""
+    return isinstance(change, RunCommand) and change.argv == ["systemctl", "daemon-reload"]
+
+
 def check_covered(plan: ExportPlan) -> None:
     """Refuse rather than export a playbook that silently leaves out a change the wizard makes."""
     from wizard.export import ExportError
     for change in plan.commands:
         covered = isinstance(change, (SELinuxPort, FirewallRules)) or (
-            isinstance(change, ServiceState) and change.name in ("auditd", "rsyslog"))
+            isinstance(change, ServiceState) and change.name in ("auditd", "rsyslog")) or \
+            reloads_units(change)
         if not covered:
             raise ExportError(f"the Ansible export cannot write this change yet: {change.describe()}; "
                               "apply these answers with auditd-wizard on each host")
@@ -163,13 +169,18 @@ def service_tasks() -> List[Dict[str, object]]:
              "when": _when()}]
 
 
-def handler_tasks() -> str:
+def handler_tasks(reload_units: bool = False) -> str:
     """seed-errors #2: never `systemctl restart auditd` (RefuseManualStop=yes), and a reload
     does not make audisp-remote reread its file. `service auditd restart`; without `service`
     (EL10 minimal) `auditctl --signal TERM` (what `stop` means since 3.1.1, and understood by
     3.0.x too), wait for auditd to exit, then start it through systemd."""
     topic = "Restart auditd"
     handlers = [
+        # the auditd.service drop-in (journald's per-unit log limit) is read before the restart
+        {"name": "Make systemd read the auditd.service drop-in",
+         "ansible.builtin.systemd_service": {"daemon_reload": True},
+         "when": _when(), "listen": topic}] if reload_units else []
+    handlers += [
         {"name": "Look for the service command",
          "ansible.builtin.stat": {"path": "/usr/sbin/service"},
          "register": "auditd_wizard_service_command",

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import List
 
-from backends.changes import Change, Restart, SELinuxPort
+from backends.changes import Change, Restart, RunCommand, SELinuxPort
 
 AUDIT_FILES_ATTRS = ("auditd_conf", "au_remote_conf", "audisp_remote_conf", "syslog_plugin_conf")
+# journald drops what a service logs beyond 10000 messages per 30 s by default
+# (RateLimitIntervalSec/RateLimitBurst, scaled by free disk space); audit's syslog plugin runs
+# in auditd.service. systemd 240+ (EL9, EL10) takes a per-unit limit; EL8 has systemd 239.
+UNIT_DROPIN = "/etc/systemd/system/auditd.service.d/auditd-wizard-log-rate.conf"
+UNIT_DROPIN_MIN_OS_MAJOR = 9
+UNIT_DROPIN_TEXT = """# Written by auditd-wizard: journald keeps every message of auditd.service, where audit's
+# syslog plugin runs, instead of dropping what exceeds 10000 messages per 30 s.
+[Service]
+LogRateLimitIntervalSec=0
+"""
 
 
 def install(ctx) -> None:
@@ -35,11 +45,38 @@ def auditd_conf(ctx) -> None:
     ctx.drafts.set_keys(2, ctx.layout.auditd_conf, values)
 
 
+def unlimited_journal(ctx, step: int) -> None:
+    """Audit's syslog plugin logs through journald: lift journald's limit for auditd.service
+    where systemd has a per-unit one (the unit drop-in takes effect at auditd's restart)."""
+    if ctx.facts.os_major >= UNIT_DROPIN_MIN_OS_MAJOR:
+        ctx.drafts.replace(step, UNIT_DROPIN, UNIT_DROPIN_TEXT, mode=0o644)
+        ctx.note(step, "journald drops what a service logs beyond 10000 messages per 30 s; "
+                       "LogRateLimitIntervalSec=0 lifts that for auditd.service, where audit's "
+                       "syslog plugin runs.")
+    else:
+        ctx.note(step, "EL8's systemd 239 has no per-service log limit: journald drops what "
+                       "auditd.service (and so audit's syslog plugin) logs beyond "
+                       "RateLimitBurst (10000) per RateLimitIntervalSec (30 s); raise them in "
+                       "/etc/systemd/journald.conf on a busy host (journalctl -u auditd shows "
+                       "\"Suppressed N messages\").")
+
+
+def reload_units(ctx) -> List[Change]:
+    """systemd reads a changed or removed unit drop-in only after daemon-reload (again after a
+    rollback), before auditd starts or restarts."""
+    changed = [d for d in ctx.drafts.changed() if d.path == UNIT_DROPIN]
+    if not changed:
+        return []
+    return [RunCommand(["systemctl", "daemon-reload"], rerun_after_rollback=True,
+                       description="Make systemd read the auditd.service drop-in",
+                       group=str(min(ctx.drafts.steps_of(changed[0]))))]
+
+
 def restart(ctx, labels: List[Change]) -> List[Change]:
     """auditd reads its files (and starts its plugins) only when it starts; and a port label
     it or audisp-remote needs takes effect only at their next bind: auditd logs a failed bind
     of its listener and never tries again (src/auditd-listen.c)."""
-    audit_files = {getattr(ctx.layout, attr) for attr in AUDIT_FILES_ATTRS}
+    audit_files = {getattr(ctx.layout, attr) for attr in AUDIT_FILES_ATTRS} | {UNIT_DROPIN}
     changed = [d for d in ctx.drafts.changed() if d.path in audit_files]
     labels = [c for c in labels if isinstance(c, SELinuxPort) and c.type == "audit_port_t"]
     if not (changed or labels) or not ctx.state.active.get("auditd"):

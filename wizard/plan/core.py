@@ -286,7 +286,8 @@ def assemble(ctx: PlanContext) -> Plan:
         else:
             changes.append(WriteFile(draft.path, draft.text,
                                      mode=None if draft.original is not None else draft.mode, group=step))
-    changes.extend(selinux_changes + firewall_changes + ctx.commands + service_changes)
+    changes.extend(selinux_changes + firewall_changes + ctx.commands + auditd.reload_units(ctx)
+                   + service_changes)
     changes.extend(restarts)
     _list_restarts_where_they_run(changes)
 

@@ -8,24 +8,53 @@ x509/name with a permitted peer, rsyslog-gnutls).
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from backends.changes import Change, Restart, SELinuxPort
 from wizard import tls
+from wizard.plan import auditd
 from wizard.plan.errors import PlanError
-from wizard.plan.methods.rsyslog_dropins import (RECEIVER_DROPIN, SENDER_DROPIN, access_path,
-                                                 dropin_paths, is_tls, receiver_dropin,
+from wizard.plan.methods import rsyslog_fit
+from wizard.plan.methods.rsyslog_dropins import (access_path, dropin_paths, is_tls, receiver_dropin,
                                                  sender_dropin)
 from wizard.plan.queues import RSYSLOG_RECORD_BYTES, duration_words, rsyslog_queue
 
 NAME = "rsyslog"
-# SELinux: rsyslogd (syslogd_t) may bind and connect to ports of these types.
-RSYSLOG_PORT_TYPES = ("syslogd_port_t", "syslog_tls_port_t")
+# SELinux (selinux-policy logging.te, c9s/c10s/rawhide): rsyslogd (syslogd_t) may listen on
+# ports of these types (corenet_tcp_bind_*; tcp/514 is rsh_port_t) and connect to these and a
+# few more. A port of such a type needs no label: relabelling it would change it for every
+# service (semanage -m), for nothing.
+RSYSLOG_BIND_TYPES = ("syslogd_port_t", "syslog_tls_port_t", "rsh_port_t")
+RSYSLOG_CONNECT_TYPES = RSYSLOG_BIND_TYPES + ("http_port_t", "mysqld_port_t", "postgresql_port_t",
+                                              "wap_wsp_port_t")
+
+
+def rsyslog_port_types(role: str):
+    """The port types rsyslogd may already use at this end: listen (receiver), connect (sender)."""
+    return RSYSLOG_CONNECT_TYPES if role == "sender" else RSYSLOG_BIND_TYPES
+
+
 TLS_PACKAGE = {"gtls": "rsyslog-gnutls", "ossl": "rsyslog-openssl"}
 
 
 def planning_paths(layout) -> List[str]:
-    return dropin_paths(layout)
+    """The wizard's drop-ins and auditd's unit drop-in; the rest of the rsyslog configuration
+    comes from wizard.rsyslog_config.read_files (the session reads it)."""
+    return dropin_paths(layout) + [auditd.UNIT_DROPIN]
+
+
+def dropin(files, answers, layout, note=lambda step, text: None) -> Tuple[str, str]:
+    """(path, text) of the drop-in this end gets, fitted to the rest of the rsyslog
+    configuration in `files` (rsyslog_fit; raises PlanError on a conflict)."""
+    own = tuple(dropin_paths(layout)) + (access_path(layout),)    # the wizard's own files
+    sender = answers.role == "sender"
+    path = own[0] if sender else own[1]
+    fit = rsyslog_fit.fit(files, answers, path, own)
+    for text in fit.notes:
+        note(8 if is_tls(answers) else (4 if sender else 6), text)
+    if sender:
+        return path, sender_dropin(answers, fit.skip_globals, _imjournal(fit, note))
+    return path, receiver_dropin(answers, fit.skip_globals, fit.load_imtcp)
 
 
 def _require_tls_names(ctx) -> None:
@@ -73,11 +102,32 @@ def plugin(ctx) -> None:
 
 # ---------------------------------------------------------------- step 4
 def remote(ctx) -> None:
-    """The rsyslog drop-in that forwards the audit facility."""
-    path = "%s/%s" % (ctx.layout.rsyslog_dropin_dir, SENDER_DROPIN)
-    ctx.drafts.replace(4, path, sender_dropin(ctx.answers), mode=0o644)
+    """The rsyslog drop-in that forwards the audit facility, fitted to the rest of the rsyslog
+    configuration; records from audit's syslog plugin pass journald and imjournal unlimited."""
+    path, text = dropin(ctx.files, ctx.answers, ctx.layout, ctx.note)
+    ctx.drafts.replace(4, path, text, mode=0o644)
     _say_what_survives(ctx)
     ctx.note(4, FORWARD_NOTES[ctx.answers.rsyslog.forward])
+    auditd.unlimited_journal(ctx, 4)
+
+
+def _imjournal(fit: rsyslog_fit.Fit, note) -> bool:
+    """True when the drop-in should lift imjournal's rate limit (20000 per 600 s by default,
+    about 33 a second for everything rsyslog reads from the journal: under load audit records
+    are dropped). Not when the admin set the interval where imjournal is loaded."""
+    if fit.imjournal is None:
+        return False
+    interval = fit.imjournal.statement.text("ratelimit.interval")
+    if interval is None:
+        note(4, "rsyslog reads audit's syslog plugin through the journal (imjournal, %s), "
+                "which drops what exceeds 20000 messages per 600 s (about 33 a second) by "
+                "default: the drop-in lifts that limit." % fit.imjournal.where)
+        return True
+    if interval.strip() != "0":
+        note(4, "%s sets imjournal ratelimit.interval=%s: audit records beyond its burst "
+                "are dropped; set it to 0 there to forward every record."
+             % (fit.imjournal.where, interval))
+    return False
 
 
 FORWARD_NOTES = {
@@ -106,7 +156,7 @@ def selinux_firewall(ctx) -> None:
     """The port's SELinux type on both ends, the firewall on the receiver."""
     port = ctx.answers.rsyslog.port
     wanted = "syslog_tls_port_t" if is_tls(ctx.answers) else "syslogd_port_t"
-    ctx.selinux_port(5, port, wanted, acceptable=RSYSLOG_PORT_TYPES)
+    ctx.selinux_port(5, port, wanted, acceptable=rsyslog_port_types(ctx.answers.role))
     if ctx.sender:
         ctx.note(5, "No firewall change on a sender: outgoing connections are allowed by "
                     "default; the receiver opens port %d." % port)
@@ -118,10 +168,11 @@ def selinux_firewall(ctx) -> None:
 def receiver(ctx) -> None:
     """imtcp drop-in and the per-sender files."""
     _require_tls_names(ctx)
-    path = "%s/%s" % (ctx.layout.rsyslog_dropin_dir, RECEIVER_DROPIN)
-    ctx.drafts.replace(6, path, receiver_dropin(ctx.answers), mode=0o644)
-    ctx.note(6, "Each sender's records go to %s/<sender host name>/audit.log."
-             % ctx.answers.rsyslog.remote_dir)
+    path, text = dropin(ctx.files, ctx.answers, ctx.layout, ctx.note)
+    ctx.drafts.replace(6, path, text, mode=0o644)
+    ctx.note(6, "Each sender's records go to %s/<name of the sender's address>/audit.log: the "
+                "name comes from the connection (DNS, else the address), never from the host "
+                "name a sender writes into its messages." % ctx.answers.rsyslog.remote_dir)
     version = ctx.state.installed.get("rsyslog")
     if is_tls(ctx.answers) and ctx.answers.security.tls_driver == "ossl" and ossl_receiver_unsafe(version):
         ctx.warn(8, ossl_receiver_warning(version))
