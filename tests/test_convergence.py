@@ -121,7 +121,11 @@ def test_tls_receiver_then_tls_sender_leaves_one_netstream_driver(root, tmp_path
     rsyslogd = shutil.which("rsyslogd")
     if rsyslogd:   # the real parser too, where it is installed: "specified more than once" before
         conf = tmp_path / "rsyslog.conf"
-        conf.write_text('module(load="imuxsock")\n*.* /dev/null\n' + combined.replace(
+        # as EL's rsyslog.conf: imjournal is loaded before the drop-ins (whose legacy
+        # $imjournalRatelimitInterval needs it)
+        conf.write_text('global(workDirectory="%s")\nmodule(load="imuxsock")\n'
+                        'module(load="imjournal" StateFile="imjournal.state")\n*.* /dev/null\n'
+                        % tmp_path + combined.replace(
             "/etc/pki/rsyslog", str(root / "etc" / "pki" / "rsyslog")))
         checked = subprocess.run([rsyslogd, "-N1", "-f", str(conf)], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
