@@ -221,3 +221,30 @@ def test_a_port_that_is_also_the_local_port_is_labelled_once_and_the_restart_say
         restarts = [c.describe() for c in Session.open(str(root), str(path)).plan().changes
                     if c.kind == "restart" and c.unit == "auditd"]
         assert restarts == ["Restart auditd so it " + words]
+
+
+def test_the_auditd_unit_dropin_goes_with_its_folder_and_comes_back_on_rollback(root):
+    """Issue #10 item 5g's journald drop-in converges like the rsyslog drop-ins: a switch to
+    audisp-remote removes it and its then empty auditd.service.d (an EL host has none), and
+    systemd is told; rollback brings both back with their mode."""
+    dropin = root / "etc/systemd/system/auditd.service.d/auditd-wizard-log-rate.conf"
+    assert apply(root, RSYSLOG_SENDER) == 0
+    folder_mode = dropin.parent.stat().st_mode & 0o7777
+    assert dropin.read_text().endswith("LogRateLimitIntervalSec=0\n")
+    path = root.parent / "answers.toml"
+    path.write_text(NATIVE_SENDER)
+    kinds = [(c.kind, getattr(c, "argv", None)) for c in Session.open(str(root), str(path)).plan().changes]
+    assert ("run-command", ["systemctl", "daemon-reload"]) in kinds
+    assert apply(root, NATIVE_SENDER) == 0
+    assert not dropin.parent.exists() and (root / "etc/systemd/system").is_dir()
+    assert main(["rollback", "--last", "--root", str(root)]) == 0
+    assert dropin.read_text().endswith("LogRateLimitIntervalSec=0\n")
+    assert dropin.parent.stat().st_mode & 0o7777 == folder_mode
+
+
+def test_a_folder_with_an_admins_dropin_stays(root):
+    assert apply(root, RSYSLOG_SENDER) == 0
+    folder = root / "etc/systemd/system/auditd.service.d"
+    (folder / "admin.conf").write_text("[Service]\nNice=5\n")
+    assert apply(root, NATIVE_SENDER) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["admin.conf"]

@@ -8,6 +8,7 @@ import pytest
 
 from backends.changes import FileAttributes, RunCommand
 from wizard.answers import AnswersError
+from wizard.cli.main import main
 from wizard.facts import Layout
 from wizard.kerberos import default_realm
 from wizard.plan.errors import PlanError
@@ -214,15 +215,19 @@ def test_run_kadmin_without_a_default_realm_refuses_instead_of_using_REALM(tmp_p
     answers = SENDER_KRB + ('run_kadmin = true\nkadmin_principal = "admin/admin"\n'
                             'kadmin_keytab = "/root/admin.keytab"\n')
     session = open_session(tmp_path, answers, realm="")
-    message = session.plan_error() or ""
-    assert message.startswith("security.run_kadmin:") and "default_realm" in message
-    with pytest.raises(PlanError):
-        session.plan()
+    blockers = [f.text for f in session.preflight() if f.level == "blocker"]
+    assert [b for b in blockers if b.startswith("security.run_kadmin:") and "default_realm" in b]
+    argvs = [" ".join(c.argv) for c in session.plan().changes if c.kind == "run-command"]
+    assert not [a for a in argvs if "kadmin" in a or "REALM" in a], argvs
+    path = tmp_path / "answers.toml"
+    assert main(["apply", "--answers", str(path), "--root", str(session.root), "--yes"]) == 2
 
 
 def test_a_receiver_keytab_outside_etc_audit_is_warned_about(tmp_path):
     session = open_session(tmp_path, RECEIVER_KRB + 'krb5_key_file = "/etc/krb5.keytab"\n')
     assert "/etc/krb5.keytab is outside /etc/audit: SELinux lets auditd read" in all_notes(session)
+    # a warning before applying, whether the keytab exists yet or not
+    assert [f.level for f in session.preflight() if "outside /etc/audit" in f.text] == ["warning"]
     warned = [f for f in session.security_report().keytab_findings if f.level == "warning"]
     assert warned and "auditd_etc_t" in warned[0].text
     inside = open_session(tmp_path / "in", RECEIVER_KRB + 'krb5_key_file = "/etc/audit/k.key"\n')

@@ -82,6 +82,8 @@ def test_a_short_key_is_reported_not_replaced(tmp_path):
     session._refresh()
     notes = all_notes(session)
     assert "needs at least 64 hex digits" in notes and "never overwrites" in notes
+    # audit refuses it: apply refuses too, unless forced
+    assert [f.level for f in session.preflight() if "hex digits" in f.text] == ["blocker"]
     assert not [c for c in kinds(session, "run-command") if "rand" in c.argv]
 
 
@@ -89,6 +91,7 @@ def test_a_key_outside_etc_audit_gets_the_selinux_warning(tmp_path):
     session = psk_session(tmp_path, SENDER + 'tls_psk_file = "/root/audit.psk"\n')
     assert "outside /etc/audit" in all_notes(session)
     assert "auditd_etc_t" in all_notes(session)
+    assert [f.level for f in session.preflight() if "outside /etc/audit" in f.text] == ["warning"]
 
 
 def test_identity_is_checked_like_audit_checks_it():

@@ -236,7 +236,7 @@ def make_demo_root(directory: Union[str, Path], os_name: str = "almalinux-9",
     root.mkdir(parents=True, exist_ok=True)
     # The directories every EL install has, so that packages and the journal add only their own.
     for standard in ("usr/sbin", "usr/bin", "usr/lib64", "var/lib", "var/spool", "var/log",
-                     "etc/rsyslog.d"):
+                     "etc/rsyslog.d", "etc/systemd/system"):
         (root / standard).mkdir(parents=True, exist_ok=True)
     for link, target in (("sbin", "usr/sbin"), ("bin", "usr/bin")):
         if not (root / link).exists():

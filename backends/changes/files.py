@@ -234,10 +234,14 @@ class WriteFile(Change):
 class RemoveFile(Change):
     """Delete a file the wizard wrote and no longer wants (a drop-in of a method not chosen any
     more, a ledger entry). The bytes, mode and owner go into the journal first; undo puts them
-    back. A link is removed as the link (its target stays) and comes back as the link."""
+    back. A link is removed as the link (its target stays) and comes back as the link.
+    `prune_dirs` (outermost first, like created_dirs): folders that only hold such files (a
+    unit's `.d` folder), removed too when nothing else is left in them; undo makes them again
+    with their mode and owner."""
     kind: ClassVar[str] = "remove-file"
     path: str = ""
     group: str = ""
+    prune_dirs: List[str] = dataclasses.field(default_factory=list)
 
     def paths(self) -> List[str]:
         return [self.path]
@@ -255,6 +259,12 @@ class RemoveFile(Change):
         target = backup_to or (host.state_dir() / "backups" / f"{os.getpid()}-{id(self)}")
         record = capture_path(host, self.path, target)
         record["observed"] = {file_artifact(self.path): record.pop("state")}
+        record["pruned_dirs"] = []
+        for directory in self.prune_dirs:
+            found = host.stat(directory)
+            if found is not None:
+                record["pruned_dirs"].append({"path": directory, "mode": found.mode,
+                                              "uid": found.uid, "gid": found.gid})
         return record
 
     def apply(self, host) -> None:
@@ -262,8 +272,14 @@ class RemoveFile(Change):
         if os.path.lexists(str(real)):
             os.unlink(str(real))
             fsync_dir(real.parent)
+        remove_dirs(host, self.prune_dirs)
 
     def undo(self, host, before: dict) -> None:
+        for directory in before.get("pruned_dirs") or []:
+            real = host.resolve(directory["path"])
+            if not os.path.lexists(str(real)):
+                make_dirs(host, [directory["path"]], directory["mode"])
+                os.chown(str(real), directory["uid"], directory["gid"])
         if before.get("exists") or before.get("link") is not None:
             restore_path(host, self.path, dict(before, created_dirs=[]))
 

@@ -12,6 +12,8 @@ AUDIT_FILES_ATTRS = ("auditd_conf", "au_remote_conf", "audisp_remote_conf", "sys
 # in auditd.service. systemd 240+ (EL9, EL10) takes a per-unit limit; EL8 has systemd 239.
 UNIT_DROPIN = "/etc/systemd/system/auditd.service.d/auditd-wizard-log-rate.conf"
 UNIT_DROPIN_MIN_OS_MAJOR = 9
+# Removing the drop-in removes its folder too when nothing else is in it (an EL host has none).
+PRUNE_WITH = {UNIT_DROPIN: [UNIT_DROPIN.rsplit("/", 1)[0]]}
 UNIT_DROPIN_TEXT = """# Written by auditd-wizard: journald keeps every message of auditd.service, where audit's
 # syslog plugin runs, instead of dropping what exceeds 10000 messages per 30 s.
 [Service]

@@ -282,7 +282,8 @@ def assemble(ctx: PlanContext) -> Plan:
                                     editor=KEY_EDITOR, edits=draft.edits, base=draft.base))
             continue
         if draft.text is None:
-            changes.append(RemoveFile(draft.path, group=step))
+            changes.append(RemoveFile(draft.path, group=step,
+                                      prune_dirs=auditd.PRUNE_WITH.get(draft.path, [])))
         else:
             changes.append(WriteFile(draft.path, draft.text,
                                      mode=None if draft.original is not None else draft.mode, group=step))

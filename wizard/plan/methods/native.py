@@ -204,19 +204,16 @@ def _kerberos(ctx) -> None:
     mine, peer = kerberos.principals(a, ctx.facts, realm)
     ctx.note(8, "This host's principal: %s, key in %s. The %s needs %s in %s on %s."
              % (mine.name, mine.keytab, peer.role, peer.name, peer.keytab, peer.host))
-    if realm is None and a.security.run_kadmin and ctx.state.file_stats.get(keytab) is None:
-        raise PlanError("security.run_kadmin: /etc/krb5.conf has no default_realm in "
-                        "[libdefaults], so kadmin would create %s with the placeholder realm; set "
-                        "default_realm (or join the realm with ipa-client-install or realm join) "
-                        "first" % mine.name)
-    _keytab(ctx, keytab, who, mine.name)
+    _keytab(ctx, keytab, who, mine.name, realm)
 
 
-def _keytab(ctx, keytab: str, who: str, name: str) -> None:
+def _keytab(ctx, keytab: str, who: str, name: str, realm) -> None:
     stat = ctx.state.file_stats.get(keytab)
     fix = kerberos.keytab_fix(keytab, stat)
     for finding in kerberos.keytab_findings(keytab, stat, who):
-        if finding.level != "ok" and stat is not None:
+        if finding.level == "warning":       # outside /etc/audit: whether it exists or not
+            ctx.warn(8, finding.text)
+        elif finding.level != "ok" and stat is not None:   # a missing one is blocked below
             ctx.note(8, finding.text + (" (this plan fixes it)" if fix else ""))
     if fix is not None:
         ctx.commands.append(fix)
@@ -229,10 +226,15 @@ def _keytab(ctx, keytab: str, who: str, name: str) -> None:
                   + "\n".join("  " + " ".join(shlex.quote(a) for a in argv) for argv in commands))
         return
     s = ctx.answers.security
-    missing = [name for name in ("kadmin_principal", "kadmin_keytab") if not getattr(s, name)]
+    missing = [field for field in ("kadmin_principal", "kadmin_keytab") if not getattr(s, field)]
     if missing:   # name only what is still missing: typing one of them changes the message
         raise PlanError("security.run_kadmin: needs %s (kadmin must not wait for a password "
-                        "during apply)" % " and ".join("security." + name for name in missing))
+                        "during apply)" % " and ".join("security." + field for field in missing))
+    if realm is None:     # kadmin would make the principal in the placeholder realm REALM
+        ctx.block(8, "security.run_kadmin: /etc/krb5.conf has no default_realm in [libdefaults], "
+                     "so kadmin cannot make %s (it is not run); set default_realm (or join the "
+                     "realm with ipa-client-install or realm join) first" % name)
+        return
     ctx.need_package(1, "krb5-workstation")
     ctx.commands.extend(kerberos.kadmin_changes(ctx.answers, name, keytab))
 
@@ -259,10 +261,14 @@ def _tls_psk(ctx) -> None:
     ctx.drafts.set_keys(8, path, values, same=_same_psk_value)
     who = "audisp-remote" if ctx.sender else "auditd"
     stat = ctx.state.file_stats.get(s.tls_psk_file)
-    for finding in tls_psk.key_findings(s.tls_psk_file, stat, who):
-        if finding.level != "ok":
-            ctx.note(8, finding.text)
     fix = tls_psk.key_fix(s.tls_psk_file, stat)
+    for finding in tls_psk.key_findings(s.tls_psk_file, stat, who):
+        if finding.level == "warning":
+            ctx.warn(8, finding.text)
+        elif finding.level != "ok" and finding.fix:
+            ctx.note(8, finding.text + " (this plan fixes it)")
+        elif finding.level != "ok":          # a short key: audit refuses it, the wizard keeps it
+            ctx.block(8, finding.text)
     if fix is not None:
         ctx.commands.append(fix)
     peer = "the receiver" if ctx.sender else "every sender"
