@@ -63,8 +63,8 @@ def test_forward_all_puts_every_facility_on_the_omfwd_action(tmp_path):
 def test_the_receiver_keeps_the_other_messages_apart(tmp_path):
     receiver = open_session(tmp_path, 'role = "receiver"\nmethod = "rsyslog"\n')
     text = writes(receiver)[COLLECT]
-    assert '/var/log/remote/%HOSTNAME:::secpath-replace%/audit.log' in text
-    assert '/var/log/remote/%HOSTNAME:::secpath-replace%/messages.log' in text
+    assert '/var/log/remote/%FROMHOST:::lowercase,secpath-replace%/audit.log' in text
+    assert '/var/log/remote/%FROMHOST:::lowercase,secpath-replace%/messages.log' in text
     assert text.index('$syslogfacility-text == "local6"') < text.index('dynaFile="auditd-wizard-per-host"')
 
 
@@ -127,7 +127,9 @@ def test_the_export_writes_the_access_dropin_with_the_rsyslog_ones(tmp_path):
     role_vars = (tmp_path / "out" / "roles" / "auditd_wizard" / "vars" / "main.yml").read_text()
     dropins = role_vars.split("auditd_wizard_rsyslog_dropins:", 1)[1]
     assert ACCESS in dropins and "auth.*;authpriv.*;daemon.*" in dropins
-    assert "auditd_wizard_whole_files" not in role_vars   # not a file that restarts auditd
+    # not among the files written whole, which restart auditd (the auditd.service drop-in is)
+    whole = role_vars.split("auditd_wizard_whole_files:", 1)[1].split("\nauditd_wizard_", 1)[0]
+    assert "auditd.service.d" in whole and ACCESS not in whole
 
 
 def test_the_audisp_remote_export_refuses_access_logging_in_one_line(tmp_path):
