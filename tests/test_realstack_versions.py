@@ -11,12 +11,13 @@ from tests.realstack.configsets import AUDISP_REMOTE_VARIANTS, VARIANTS, build_c
 from tests.realstack.conftest import (config_workdir, realstack, sid_root, skip_or_fail,  # noqa: F401
                                       trixie_root)
 from tests.realstack.harness import check_audisp_remote, check_auditd_conf
+from tests.realstack.keyvalue import get_key
 from tests.realstack.krb5_setup import kerberos_args, kerberos_sets
 from tests.realstack.native_setup import SENDER_HOSTNAME, run_native
 from tests.realstack.prereqs import find_program
 from tests.realstack.roots import info
 from tests.realstack.security_harness import run_security_scenario
-from tests.realstack.tlspsk_setup import run_tls_psk
+from tests.realstack.tlspsk_setup import run_tls_psk, wizard_psk_pair
 from tests.test_realstack_kerberos import KDC_PROGRAMS
 
 pytestmark = [pytest.mark.realstack, pytest.mark.usefixtures("realstack")]
@@ -25,6 +26,8 @@ VERSIONS = ("4.0", "4.2")          # trixie, sid
 CROSS = [("almalinux-8", "3.0", "almalinux-10", "4.2"), ("almalinux-10", "4.2", "almalinux-8", "3.0"),
          ("almalinux-8", "3.0", "almalinux-10", "4.0"), ("almalinux-10", "4.0", "almalinux-8", "3.0"),
          ("almalinux-10", "4.0", "almalinux-10", "4.2"), ("almalinux-10", "4.2", "almalinux-10", "4.0")]
+PSK_KEYS = ("transport", "tls_psk_file", "tls_psk_identity")
+PSK_WRITTEN = {"transport": "tls", "tls_psk_file": "/etc/audit/audit.psk", "tls_psk_identity": "auditd-sender"}
 
 
 @pytest.fixture(scope="module")
@@ -112,14 +115,21 @@ def test_kerberos_with_a_real_kdc(roots, tmp_path, version):
     assert not seen["plain_arrived"]
 
 
-def test_tls_psk_delivers_with_the_right_key_and_identity_only(roots, config_workdir, tmp_path):
-    """audit 4.2's TLS-PSK between two real 4.2 daemons, over the EL10 sets with the keys issue
-    #10 item 5j makes the wizard write (tests/realstack/tlspsk_setup.py)."""
+def test_tls_psk_delivers_with_the_right_key_and_identity_only(roots, tmp_path):
+    """audit 4.2's TLS-PSK between two real 4.2 daemons, over the wizard's own AlmaLinux 10 sets
+    and the key its receiver apply made (tests/realstack/tlspsk_setup.py)."""
     if find_program("gcc") is None:
         skip_or_fail("gcc missing (Debian package gcc): it builds the test's audit stand-in")
-    seen = run_tls_psk(build_config_set("almalinux-10-sender", config_workdir),
-                       build_config_set("almalinux-10-receiver", config_workdir),
-                       roots["4.2"], tmp_path)
+    sender_set, receiver_set = wizard_psk_pair(tmp_path / "sets")
+    # what the wizard wrote: the same key file and identity on both ends, the sender managed
+    assert {k: get_key(receiver_set / "auditd.conf", k) for k in PSK_KEYS} == PSK_WRITTEN
+    assert {k: get_key(sender_set / "audisp-remote.conf", k) for k in PSK_KEYS + ("format",)} \
+        == dict(PSK_WRITTEN, format="managed")
+    key = (receiver_set / "audit.psk").read_bytes()
+    assert re.fullmatch(rb"[0-9a-f]{64}\n", key) and (sender_set / "audit.psk").read_bytes() == key
+    made = (receiver_set / "audit.psk").stat()
+    assert (made.st_mode & 0o7777, made.st_uid, made.st_gid) == (0o400, 0, 0)
+    seen = run_tls_psk(sender_set, receiver_set, roots["4.2"], tmp_path / "run")
     right, wrong_key, wrong_id = (seen["senders"][n] for n in ("right", "wrong-key", "wrong-identity"))
     assert right["acks"] == ["acked"] and right["arrived"], seen["receiver_log"][-2000:]
     assert seen["search"]["exit_code"] == 0 and right["marker"] in seen["search"]["output"]
