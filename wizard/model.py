@@ -9,6 +9,8 @@ always starting with the dotted field name: `remote.port: 70000 is out of range;
 """
 import os
 import re
+from dataclasses import dataclass
+from typing import Mapping
 from typing import (Annotated, Any, Callable, Dict, List, Literal, Optional, Tuple, Type, get_args,
                     get_origin)
 
@@ -16,8 +18,11 @@ from typing import (Annotated, Any, Callable, Dict, List, Literal, Optional, Tup
 # distribution's entry points for them (tens of ms at start-up, more in a large environment).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+from pydantic import GetCoreSchemaHandler
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,
                       TypeAdapter, ValidationError, model_validator)
+from pydantic_core import core_schema
+from pydantic_core import ErrorDetails
 from pydantic_core import PydanticCustomError
 
 from wizard import validators
@@ -136,48 +141,55 @@ def _zone_name(value: str) -> Optional[str]:
     return None
 
 
-def Whole(low: int, high: int) -> Any:
-    """An int in [low, high]; digits typed as text are accepted, booleans and floats are not."""
-    # The bounds go on the inner int so the JSON schema gets minimum/maximum.
-    return Annotated[Annotated[int, Field(ge=low, le=high)], BeforeValidator(_whole_number)]
+# Ints; digits typed as text are accepted, booleans and floats are not. The bounds go on the
+# inner int (Annotated[Annotated[int, Field(ge=.., le=..)], _WHOLE]) so the JSON schema gets
+# minimum/maximum.
+_WHOLE = BeforeValidator(_whole_number)
 
 
-def Choice(*values: str, upper: bool = False) -> Any:
-    """One of `values`; input is matched case-insensitively and normalised."""
-    change_case = _upper if upper else _lower
+@dataclass(frozen=True)
+class _Choice:
+    """Metadata for a Literal: input is matched case-insensitively and normalised (upper: to
+    capitals). What matches nothing is kept as typed, so the message shows it."""
+    upper: bool = False
 
-    def normalise(value: Any) -> Any:
-        # Keep what the user typed when it matches nothing, so the message shows it.
-        normalised = change_case(value)
-        return normalised if normalised in values else value
-    return Annotated[Literal[values], BeforeValidator(normalise)]  # type: ignore
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        values = get_args(source)
+        change_case = _upper if self.upper else _lower
+
+        def normalise(value: Any) -> Any:
+            normalised = change_case(value)
+            return normalised if normalised in values else value
+        return core_schema.no_info_before_validator_function(normalise, handler(source))
 
 
-Port = Whole(1, 65535)
+Port = Annotated[Annotated[int, Field(ge=1, le=65535)], _WHOLE]
 HostOrIp = Annotated[str, _rule(validators.host_or_ip), _fits_line("remote_server")]
 Cidr = Annotated[str, _rule(validators.cidr)]
 _INT32 = 2147483647  # audit parses these with strtoul into an int-sized field
 
-FAILURE_ACTIONS = ("ignore", "syslog", "warn_once", "warn_once_continue", "suspend", "single",
-                   "halt", "stop")
-NameFormat = Choice("none", "hostname", "fqd", "numeric", "user")
-LogFormat = Choice("RAW", "ENRICHED", upper=True)
-OverflowAction = Choice("ignore", "syslog", "suspend", "single", "halt")
+NameFormat = Annotated[Literal["none", "hostname", "fqd", "numeric", "user"], _Choice()]
+LogFormat = Annotated[Literal["RAW", "ENRICHED"], _Choice(upper=True)]
+OverflowAction = Annotated[Literal["ignore", "syslog", "suspend", "single", "halt"], _Choice()]
 # auditd.conf(5), and "keep": the wizard leaves the key as it found it. `exec` is left out: it
 # needs a program path the wizard does not ask for.
-DiskFullAction = Choice("keep", "ignore", "syslog", "rotate", "suspend", "single", "halt")
-DiskErrorAction = Choice("keep", "ignore", "syslog", "suspend", "single", "halt")
-ForwardWhat = Choice("audit", "all")
-RemoteMode = Choice("auto", "immediate", "forward")
-FailureAction = Choice(*FAILURE_ACTIONS)
-Encryption = Choice("none", "kerberos", "tls")
-Role = Choice("sender", "receiver")
-Method = Choice("audisp-remote", "rsyslog")
-PeakRate = Whole(1, 1000000)
-PortOrAny = Whole(0, 65535)
-Seconds = Whole(0, _INT32)
-MaxPerAddr = Whole(1, 1024)
-ListenQueue = Whole(1, 65535)
+DiskFullAction = Annotated[Literal["keep", "ignore", "syslog", "rotate", "suspend", "single",
+                                   "halt"], _Choice()]
+DiskErrorAction = Annotated[Literal["keep", "ignore", "syslog", "suspend", "single",
+                                    "halt"], _Choice()]
+ForwardWhat = Annotated[Literal["audit", "all"], _Choice()]
+RemoteMode = Annotated[Literal["auto", "immediate", "forward"], _Choice()]
+FailureAction = Annotated[Literal["ignore", "syslog", "warn_once", "warn_once_continue", "suspend",
+                                  "single", "halt", "stop"], _Choice()]
+Encryption = Annotated[Literal["none", "kerberos", "tls"], _Choice()]
+Role = Annotated[Literal["sender", "receiver"], _Choice()]
+Method = Annotated[Literal["audisp-remote", "rsyslog"], _Choice()]
+PeakRate = Annotated[Annotated[int, Field(ge=1, le=1000000)], _WHOLE]
+PortOrAny = Annotated[Annotated[int, Field(ge=0, le=65535)], _WHOLE]
+Seconds = Annotated[Annotated[int, Field(ge=0, le=_INT32)], _WHOLE]
+MaxPerAddr = Annotated[Annotated[int, Field(ge=1, le=1024)], _WHOLE]
+ListenQueue = Annotated[Annotated[int, Field(ge=1, le=65535)], _WHOLE]
 
 
 class _Section(BaseModel):
@@ -327,8 +339,9 @@ Principal = Annotated[Optional[Annotated[str, _rule(_principal_name), _fits_line
                       BeforeValidator(_blank_to_none)]
 ServiceName = Annotated[Optional[Annotated[str, _rule(_service_name), _fits_line("krb5_principal")]],
                         BeforeValidator(_blank_to_none)]
-TlsDriver = Choice("gtls", "ossl")
-Facility = Choice(*("local%d" % n for n in range(8)))
+TlsDriver = Annotated[Literal["gtls", "ossl"], _Choice()]
+Facility = Annotated[Literal["local0", "local1", "local2", "local3", "local4", "local5", "local6",
+                             "local7"], _Choice()]
 DiskSize = Annotated[str, _rule(lambda v: None if re.fullmatch(r"[1-9][0-9]{0,5}[kmg]?", v) else
                                 "%s must be a size like 512m or 2g" % show(v))]
 
@@ -602,7 +615,7 @@ _RANGE_TYPES = {"greater_than_equal", "less_than_equal", "greater_than", "less_t
 _TABLE_TYPES = {"model_type", "model_attributes_type", "dict_type"}
 
 
-def _messages_for(error: Dict[str, Any], prefix: Tuple[Any, ...] = ()) -> List[str]:
+def _messages_for(error: Mapping[str, Any], prefix: Tuple[Any, ...] = ()) -> List[str]:
     loc = prefix + tuple(error.get("loc", ()))
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -631,7 +644,7 @@ def _messages_for(error: Dict[str, Any], prefix: Tuple[Any, ...] = ()) -> List[s
     return ["%s: %s" % (dotted, text)]
 
 
-def _errors_of(exc: ValidationError) -> List[Dict[str, Any]]:
+def _errors_of(exc: ValidationError) -> List[ErrorDetails]:
     return exc.errors(include_url=False)
 
 
@@ -702,7 +715,7 @@ def _adapter(dotted: str) -> Optional[TypeAdapter]:
         return None
     annotation = field.annotation
     if field.metadata:
-        annotation = Annotated[(annotation, *field.metadata)]  # type: ignore
+        annotation = Annotated[(annotation, *field.metadata)]
     adapter = TypeAdapter(annotation)
     _ADAPTERS[dotted] = adapter
     return adapter
@@ -711,7 +724,7 @@ def _adapter(dotted: str) -> Optional[TypeAdapter]:
 def field_names() -> List[str]:
     """Every dotted field name a user can set, in form order."""
     names = []
-    for name, field in Answers.model_fields.items():
+    for name in Answers.model_fields:
         section = SECTIONS.get(name)
         if section is None:
             names.append(name)
@@ -739,7 +752,10 @@ def field_error(dotted: str, value: Any) -> Optional[str]:
 def field_value(dotted: str, value: Any) -> Any:
     """The value as the model stores it ("60" -> 60, "enriched" -> "ENRICHED"); call
     field_error() first. Uses the field's cached validator (built once, not per keystroke)."""
-    return _adapter(dotted).validate_python(value)
+    adapter = _adapter(dotted)
+    if adapter is None:
+        raise ValueError("%s is not a field of the answers" % dotted)
+    return adapter.validate_python(value)
 
 
 def with_field(answers: Answers, dotted: str, value: Any) -> Tuple[Optional[Answers], List[str]]:
