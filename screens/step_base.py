@@ -113,7 +113,7 @@ class StepPane(VerticalScroll):
 
     def show_problems(self) -> None:
         """Messages of checks across fields (a sender needs remote.server) under their field."""
-        by_field = {}
+        by_field: Dict[str, str] = {}
         for problem in self.session.problems():
             by_field.setdefault(problem.split(":", 1)[0], problem)
         for row in self._rows:
