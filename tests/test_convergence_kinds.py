@@ -39,6 +39,8 @@ def test_addresses_are_not_rewritten_and_other_rules_are_kept_whole():
     ("rule source address=10.0.0.0/24 port port=60 protocol=tcp accept", "MISSING_FAMILY"),
     ("rule family=ipv4 source address=10.0.0.0/24 port port=60 protocol=TCP accept", "INVALID_PROTOCOL"),
     ("rule family=ipv4 source address=10.0.0.0/24 port port=60 protocol=tcp ACCEPT", "INVALID_RULE"),
+    # `limit` then a rule attribute: the value= that follows belongs to no element
+    ("rule service name=ssh limit family=ipv4 value=1/m accept", "INVALID_RULE"),
 ])
 def test_what_firewalld_refuses_is_refused_with_its_code(rule, code):
     with pytest.raises(RichRuleError, match="^" + code):
