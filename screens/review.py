@@ -2,7 +2,7 @@
 progress bar and a live log; the outcome says what happened and how to undo it."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from rich.text import Text
 from textual import work
@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
 from wizard.steps import STEPS
@@ -20,9 +21,13 @@ from screens.findings_view import progress_text
 from screens.forms import in_words
 from screens.keybar import KeyBar
 from screens.ask import Ask
+from screens.shell import shell
 from screens.confirm_apply import ConfirmApplyScreen
 from screens.trial_box import TrialChoice
 from screens.widgets import AsciiProgress, LineLog, Plain, render_preview
+
+if TYPE_CHECKING:
+    from wizard.trial import Trial
 
 
 EVENT_WORDS = {"start": "Start", "undo": "Undone", "done": "Finished"}
@@ -119,8 +124,8 @@ class ReviewScreen(Screen):
             self.count = len(items)
         self.state = "review"      # review -> applying -> done | failed | trial -> done | failed
         self.result = None
-        self.trial = None          # the pending trial (wizard.trial.Trial) while state == "trial"
-        self._countdown = None
+        self.trial: Optional[Trial] = None     # the pending trial while state == "trial"
+        self._countdown: Optional[Timer] = None
 
     def compose(self) -> ComposeResult:
         what = "Review & apply" if self.fixes is None else "Review & apply the doctor's fixes"
@@ -273,7 +278,7 @@ class ReviewScreen(Screen):
         bar = self.query_one("#progress")
         if isinstance(bar, AsciiProgress):
             bar.update_progress(done, total)
-        else:
+        elif isinstance(bar, ProgressBar):
             bar.update(total=total, progress=done)
 
     def on_applied(self, message: Applied) -> None:
@@ -304,7 +309,7 @@ class ReviewScreen(Screen):
             outcome.update(f"Failed: {result.error}\n{restored}")
         outcome.set_class(self.state == "failed", "-failed")
         self.refresh_bindings()
-        self.app.after_apply(self.state == "done")
+        shell(self.app).after_apply(self.state == "done")
 
     # ------------------------------------------------------------------ trial apply
     def action_toggle_trial(self) -> None:
@@ -325,54 +330,63 @@ class ReviewScreen(Screen):
         self._countdown = self.set_interval(1.0, self._tick)
         self._tick()      # at once (the checks may have used up a short trial already)
         self.refresh_bindings()
-        self.app.after_apply(True)
+        shell(self.app).after_apply(True)
 
     def _tick(self) -> None:
-        if self.state != "trial":
+        trial = self.trial
+        if self.state != "trial" or trial is None:
             return
-        remaining = int(self.trial.remaining)
+        remaining = int(trial.remaining)
         outcome = self.query_one("#outcome", Static)
         if remaining > 0:
-            outcome.update(f"Applied as a trial: transaction {self.trial.tx_id}. Check it works,\n"
+            outcome.update(f"Applied as a trial: transaction {trial.tx_id}. Check it works,\n"
                            f"then press k to keep it: {remaining} s left, else it is undone.")
             return
-        self._countdown.stop()
+        self._stop_countdown()
         outcome.update("Time is up: the timer is undoing the trial...")
         self.set_timer(2.0, self._after_deadline)
 
+    def _stop_countdown(self) -> None:
+        if self._countdown is not None:
+            self._countdown.stop()
+
     def _after_deadline(self) -> None:
         """The timer outside the wizard rolled it back (or someone kept it meanwhile)."""
+        trial = self.trial
+        if trial is None:
+            return
         statuses = {tx.id: tx.status for tx in self.session.history()}
         pending = self.session.pending_trial()
-        if pending is not None and pending.tx_id == self.trial.tx_id:
+        if pending is not None and pending.tx_id == trial.tx_id:
             self.set_timer(1.0, self._after_deadline)    # the rollback is still running
             return
         outcome = self.query_one("#outcome", Static)
-        if statuses.get(self.trial.tx_id) == "rolled-back":
+        if statuses.get(trial.tx_id) == "rolled-back":
             self.state = "failed"
-            outcome.update(f"Not kept in time: transaction {self.trial.tx_id} was rolled back; "
+            outcome.update(f"Not kept in time: transaction {trial.tx_id} was rolled back; "
                            "the host is as before.")
         else:
             self.state = "done"
-            outcome.update(f"Transaction {self.trial.tx_id} was kept "
-                           f"(status: {statuses.get(self.trial.tx_id, 'unknown')}).")
+            outcome.update(f"Transaction {trial.tx_id} was kept "
+                           f"(status: {statuses.get(trial.tx_id, 'unknown')}).")
         outcome.set_class(self.state == "failed", "-failed")
         self.refresh_bindings()
-        self.app.after_apply(self.state == "done")
+        shell(self.app).after_apply(self.state == "done")
 
     def action_keep(self) -> None:
-        if self.state != "trial":
+        trial = self.trial
+        if self.state != "trial" or trial is None:
             return
         outcome = self.query_one("#outcome", Static)
         try:
-            self.session.confirm_trial(self.trial.tx_id)
+            self.session.confirm_trial(trial.tx_id)
         except Exception as error:      # expired or already rolled back: say which
             outcome.update(f"Could not keep it: {error}")
             return
-        self._countdown.stop()
+        self._stop_countdown()
         self.state = "done"
         root = "" if str(self.session.root) == "/" else f" --root {self.session.root}"
-        outcome.update(f"Kept: transaction {self.trial.tx_id} stays.\n"
-                       f"To undo it: F7 History, or `auditd-wizard rollback {self.trial.tx_id}{root}`.")
+        outcome.update(f"Kept: transaction {trial.tx_id} stays.\n"
+                       f"To undo it: F7 History, or `auditd-wizard rollback {trial.tx_id}{root}`.")
         outcome.set_class(False, "-failed")
         self.refresh_bindings()
