@@ -74,7 +74,7 @@ def _plugin_facility(host, layout) -> Tuple[bool, Optional[str], List[str]]:
 def read_sender(host, layout) -> Optional[Found]:
     path, parsed = _dropin(host, layout, rsyslog_dropins.SENDER_DROPIN)
     actions = parsed.named("action", type="omfwd") if parsed else []
-    if not actions:
+    if parsed is None or not actions:
         return None
     found = Found("sender", path)
     action = actions[0]
@@ -110,7 +110,7 @@ def read_sender(host, layout) -> Optional[Found]:
 def read_receiver(host, layout) -> Optional[Found]:
     path, parsed = _dropin(host, layout, rsyslog_dropins.RECEIVER_DROPIN)
     inputs = parsed.named("input", type="imtcp") if parsed else []
-    if not inputs:
+    if parsed is None or not inputs:
         return None
     found = Found("receiver", path)
     found.put("rsyslog.port", as_int(inputs[0].text("port")), path + " input port")
