@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from backends.changes import FileAttributes
-from wizard.doctor.model import sentence, OK, PROBLEM, WARNING, FileEdit, Finding
+from wizard.doctor.model import sentence, OK, PROBLEM, WARNING, FileEdit, Finding, Fix
 from wizard.doctor.set_aside import set_aside
 
 KNOWN_PLUGINS = ("af_unix.conf", "au-remote.conf", "syslog.conf", "audispd-zos-remote.conf",
@@ -36,7 +36,8 @@ def remote_plugin(ctx) -> Optional[Finding]:
     evidence = [f"{path}: " + ", ".join(f"{k} = {v}" for k, v in values.items())]
     wanted = {"active": "yes", "type": ctx.layout.plugin_type, "path": ctx.layout.audisp_remote_bin}
     wrong = {k: v for k, v in wanted.items() if (values[k] or "").lower() != v.lower()}
-    problems, fixes = [], []
+    problems: List[str] = []
+    fixes: List[Fix] = []
     if wrong:
         fixes.append(FileEdit(path, set=wrong))
         if "active" in wrong:

@@ -89,7 +89,7 @@ def _repaired(conf: KeyValueFile, key: str) -> None:
     value = _active_value(line).replace("\t", " ").split(" #", 1)[0].strip()
     value = " ".join(value.split())
     try:   # "\n": a CRLF line is what is being repaired (audit keeps the CR in the value)
-        conf.set(_active_key(line), value, line_ending="\n")
+        conf.set(_active_key(line) or key, value, line_ending="\n")
     except ValueError:
         pass   # a value audit cannot read back either; the finding says to edit it by hand
 
