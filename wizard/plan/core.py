@@ -197,7 +197,7 @@ def run_steps(ctx: PlanContext) -> None:
 
 
 def plan(answers: Answers, facts: HostFacts, state: SystemState,
-         files: Mapping[str, Optional[str]], defaults: Mapping[str, str] = None,
+         files: Mapping[str, Optional[str]], defaults: Optional[Mapping[str, str]] = None,
          ledger: Optional[L.Ledger] = None) -> Plan:
     ctx = PlanContext(answers, facts, state, files, defaults or {}, ledger)
     release(ctx)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import shlex
-from typing import List
+from typing import List, Tuple
 
 from backends.changes import Change
 from wizard import kerberos, tls_psk
@@ -150,7 +150,7 @@ def receiver(ctx) -> None:
     values = {"tcp_listen_port": str(r.listen_port), "tcp_listen_queue": str(r.listen_queue),
               "tcp_max_per_addr": str(r.max_per_addr), "tcp_client_max_idle": str(r.client_max_idle),
               "local_events": "yes" if r.local_events else "no"}
-    remove = ()
+    remove: Tuple[str, ...] = ()
     if r.client_ports:
         values["tcp_client_ports"] = r.client_ports
     else:
