@@ -200,4 +200,4 @@ def handler_tasks(reload_units: bool = False) -> str:
          "ansible.builtin.systemd_service": {"name": "auditd", "state": "started"},
          "when": _when("not auditd_wizard_service_command.stat.exists"), "listen": topic},
     ]
-    return dump(handlers, handler_tasks.__doc__.replace("\n    ", "\n"))
+    return dump(handlers, (handler_tasks.__doc__ or "").replace("\n    ", "\n"))

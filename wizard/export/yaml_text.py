@@ -12,6 +12,7 @@ _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 class Noted(str):
     """A string value written with a trailing `# note` (for `# noqa: rule` with its reason)."""
+    note: str
 
     def __new__(cls, value: str, note: str):
         self = super().__new__(cls, value)
