@@ -6,7 +6,7 @@ import difflib
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from pydantic import ValidationError
 
@@ -38,7 +38,7 @@ def _answers_allowing_gaps(data: dict) -> Answers:
     try:
         return Answers.model_validate(data)
     except ValidationError:
-        sections = {}
+        sections: Dict[str, Any] = {}     # section name -> that section's model
         for name, model in SECTIONS.items():
             try:
                 sections[name] = model.model_validate(data[name])
