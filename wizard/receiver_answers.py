@@ -33,7 +33,8 @@ def _covered(address: str, allowed: List[str]) -> bool:
     wanted = ipaddress.ip_network(address, strict=False)
     for entry in allowed:
         network = ipaddress.ip_network(entry, strict=False)
-        if network.version == wanted.version and wanted.subnet_of(network):
+        # (`in` is False across IPv4 and IPv6)
+        if wanted.prefixlen >= network.prefixlen and wanted.network_address in network:
             return True
     return False
 
@@ -194,7 +195,7 @@ def primary_address() -> Optional[str]:
     except OSError:
         return None
     for info in infos:
-        address = info[4][0]
+        address = str(info[4][0])
         try:
             parsed = ipaddress.ip_address(address.split("%")[0])
         except ValueError:
