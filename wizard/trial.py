@@ -171,6 +171,6 @@ def rollback_if_unconfirmed(host, tx_id: str) -> Trial:
                 break
         trial.status = ROLLED_BACK if result is not None and result.ok else FAILED
         trial.note = "" if result is not None and result.ok else (
-            result.error if result is not None else refusal)
+            (result.error or "the rollback failed") if result is not None else refusal)
         _save(host, trial)
         return trial
