@@ -42,7 +42,7 @@ def firewall_cmd(state: dict, argv: Sequence[str], root) -> Outcome:
 
 
 def _zone_command(firewall: dict, args: list) -> Outcome:
-    permanent, zone, action, value = False, None, None, None
+    permanent, zone, action, value = False, None, None, ""   # value: set with action
     for arg in args:
         name, _, argument = arg.partition("=")
         if arg == "--permanent":

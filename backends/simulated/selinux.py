@@ -45,7 +45,7 @@ def _listing(selinux: dict, local_only: bool) -> str:
 
 
 def _parse_port_args(args: List[str]) -> Optional[dict]:
-    parsed = {"action": None, "type": None, "proto": None, "port": None}
+    parsed: Dict[str, Optional[str]] = {"action": None, "type": None, "proto": None, "port": None}
     i = 0
     while i < len(args):
         arg = args[i]
