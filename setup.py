@@ -9,7 +9,7 @@ PACKAGE_DATA = {"wizard": ["fixtures/**/*", "compliance/*.json"], "screens": ["*
 if __name__ == "__main__":
     setup(
         packages=["auditd_wizard"] + [f"auditd_wizard.{name}"
-                                      for name in find_packages(include=[f"{l}*" for l in LAYERS])],
+                                      for name in find_packages(include=[f"{layer}*" for layer in LAYERS])],
         package_dir={"auditd_wizard": "packaging/auditd_wizard",
                      **{f"auditd_wizard.{layer}": layer for layer in LAYERS}},
         package_data={f"auditd_wizard.{layer}": globs for layer, globs in PACKAGE_DATA.items()},

@@ -185,7 +185,7 @@ def _start(root: Path, state: dict, loaded: dict) -> None:
             journal.append(_entry("auditd", 3, f"Cannot bind to port {listen}: Permission denied"))
         else:
             loaded["listen_port"] = int(listen)
-    for name, path in _loaded_plugins(root, state, journal):
+    for _name, path in _loaded_plugins(root, state, journal):
         program = path.rsplit("/", 1)[-1]
         if program == "audisp-remote":
             problems = _remote_errors(root)

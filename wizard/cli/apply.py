@@ -48,7 +48,7 @@ def apply(args) -> int:
             return _trial(session, root, args.confirm_within)
         result = session.apply(on_event=ChangeProgress())
     except LockedError as error:
-        raise UserError(str(error), EXIT_REFUSED)
+        raise UserError(str(error), EXIT_REFUSED) from error
     if result.ok:
         print(f"Applied transaction {result.tx_id}. Undo with: auditd-wizard rollback {result.tx_id}"
               + root_option(root))

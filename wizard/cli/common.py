@@ -49,9 +49,9 @@ def open_session(root: str, answers_path: Optional[str] = None):
     try:
         return Session.open(root, answers_path)
     except AnswersError as error:
-        raise answers_error(answers_path, error)
+        raise answers_error(answers_path, error) from error
     except (UnsupportedHost, LockedError) as error:
-        raise UserError(str(error), EXIT_REFUSED)
+        raise UserError(str(error), EXIT_REFUSED) from error
 
 
 def plan_or_fail(session):
@@ -59,7 +59,7 @@ def plan_or_fail(session):
     try:
         return session.plan()
     except PlanError as error:
-        raise UserError(str(error), EXIT_USAGE)
+        raise UserError(str(error), EXIT_USAGE) from error
 
 
 def answers_error(path, error) -> UserError:
@@ -88,4 +88,4 @@ def write_output(path: str, text: str) -> None:
         with open(path, "w", encoding="utf-8") as out:
             out.write(text)
     except OSError as error:
-        raise UserError(f"{path}: cannot write: {error.strerror or error}", EXIT_USAGE)
+        raise UserError(f"{path}: cannot write: {error.strerror or error}", EXIT_USAGE) from error

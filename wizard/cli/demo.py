@@ -19,7 +19,7 @@ def demo_root(args) -> int:
         make_demo_root(path, args.os, broken=args.broken)
     except OSError as error:
         raise UserError(f"{args.dir}: cannot make the sandbox there: {error.strerror or error}",
-                        EXIT_USAGE)
+                        EXIT_USAGE) from error
     print(f"Created a sandbox root ({args.os}) in {path}. Try: auditd-wizard --root {path}")
     return EXIT_OK
 

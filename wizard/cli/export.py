@@ -18,7 +18,7 @@ def _load(path: str):
     try:
         return load_answers(path)
     except AnswersError as error:
-        raise answers_error(path, error)
+        raise answers_error(path, error) from error
 
 
 def export(args) -> int:
@@ -30,9 +30,9 @@ def export(args) -> int:
     try:
         written = export_ansible(answers, directory)
     except (PlanError, ExportError) as error:
-        raise UserError(str(error), EXIT_USAGE)
+        raise UserError(str(error), EXIT_USAGE) from error
     except OSError as error:
-        raise UserError(f"{output}: cannot write: {error.strerror or error}", EXIT_USAGE)
+        raise UserError(f"{output}: cannot write: {error.strerror or error}", EXIT_USAGE) from error
     print(f"Wrote an Ansible playbook ({len(written)} files) to {directory}. Try:\n"
           f"  cd {directory} && cp inventory.example.ini inventory.ini && "
           f"ansible-playbook -i inventory.ini site.yml --check --diff")
@@ -58,7 +58,7 @@ def receiver_answers(args) -> int:
     try:
         text = receiver_answers_text(sender, sender_address, existing, sender_name)
     except ReceiverAnswersError as error:
-        raise UserError(str(error), EXIT_USAGE)
+        raise UserError(str(error), EXIT_USAGE) from error
     if args.output:
         write_output(args.output, text)
         print(f"Wrote {args.output}. On the receiver: auditd-wizard apply --answers {args.output}",

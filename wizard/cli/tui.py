@@ -36,5 +36,5 @@ def run(args, root: Optional[str], start_at: Optional[str]) -> int:
         try:
             step = step_from_name(start_at).number
         except ValueError as error:
-            raise UserError(f"--start-at: {error}", EXIT_USAGE)
+            raise UserError(f"--start-at: {error}", EXIT_USAGE) from error
     return app.run_app(lambda: open_session(root, args.answers), start_at=step, ascii_mode=args.ascii)

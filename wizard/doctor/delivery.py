@@ -160,7 +160,7 @@ def expect(host, facts, nonce: str, node: Optional[str] = None, log: str = RECEI
             on_progress(attempt, 0, f"searching {log}")
         ran = ctx.run(argv)
         if ran is not None and f"{TAG} {nonce}" in ran.stdout:
-            lines = [l for l in ran.stdout.splitlines() if nonce in l]
+            lines = [line for line in ran.stdout.splitlines() if nonce in line]
             return TestReport(nonce, node, [Finding(
                 "arrival", "test event arrived", OK, f"Found the event tagged {nonce}"
                 + (f" from node {node}" if node else "") + ".", [ran.lines(0)[0]] + lines[:3])])

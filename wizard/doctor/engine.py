@@ -83,7 +83,8 @@ def diagnose(host, facts, role: Optional[str] = None, method: str = "audisp-remo
 # ------------------------------------------------------------------ fixes
 def _repaired(conf: KeyValueFile, key: str) -> None:
     """Rewrite the key's line as `key = value` (tabs, missing spaces, a trailing comment)."""
-    line = next((l for l in reversed(conf.lines) if (_active_key(l) or "").lower() == key.lower()), None)
+    line = next((found for found in reversed(conf.lines)
+                 if (_active_key(found) or "").lower() == key.lower()), None)
     if line is None:
         return
     value = _active_value(line).replace("\t", " ").split(" #", 1)[0].strip()
