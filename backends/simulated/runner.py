@@ -36,7 +36,7 @@ def _getent(state: dict, argv: Sequence[str], root: Path) -> Outcome:
     own = {state.get("hostname", "localhost"), state.get("fqdn", ""), "localhost",
            state.get("hostname", "").split(".")[0]}
     hosts = root / "etc" / "hosts"
-    listed = {}
+    listed: Dict[str, str] = {}     # name -> its address
     if hosts.is_file():
         for line in hosts.read_text(errors="replace").splitlines():
             words = line.split("#", 1)[0].split()

@@ -12,7 +12,7 @@ what audit-facts.md says instead; the matching row of seed-errors.md is cited in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from backends.changes import Change, EditFile, InstallPackages, RemoveFile, Restart, WriteFile
 from backends.rich_rule import port_rule
@@ -162,9 +162,9 @@ def release(ctx: PlanContext) -> None:
     for artifact, item in sorted(ctx.ledger.items()):
         if artifact.startswith("file:"):
             path = artifact[len("file:"):]
-            released, text = L.release_file(ctx.files.get(path), item)
-            if released:
-                ctx.drafts.release(item.get("step", 9), path, text)
+            put_back, before_text = L.release_file(ctx.files.get(path), item)
+            if put_back:
+                ctx.drafts.release(item.get("step", 9), path, before_text)
             else:
                 _drifted(ctx, item, path)
 
@@ -239,7 +239,7 @@ def _file_entries(ctx: PlanContext) -> L.Ledger:
         draft = ctx.drafts.get(path)
         if draft.text is None or draft.text == draft.base:
             continue
-        before = {"exists": draft.base is not None}
+        before: Dict[str, Any] = {"exists": draft.base is not None}
         if draft.base is not None:
             before["content"] = draft.base
         artifact = L.file_artifact(path)
@@ -279,7 +279,7 @@ def assemble(ctx: PlanContext) -> Plan:
         if draft.original is None and draft.edits and draft.text is not None:
             # a file a package may bring (installed by this plan): the edits go to that file
             changes.append(EditFile(draft.path, draft.text, group=step,
-                                    editor=KEY_EDITOR, edits=draft.edits, base=draft.base))
+                                    editor=KEY_EDITOR, edits=draft.edits, base=draft.base or ""))
             continue
         if draft.text is None:
             changes.append(RemoveFile(draft.path, group=step,
@@ -293,9 +293,10 @@ def assemble(ctx: PlanContext) -> Plan:
     _list_restarts_where_they_run(changes)
 
     steps = {s.number: StepPlan(s.number, findings=list(ctx.findings[s.number])) for s in STEPS}
-    for number, step in steps.items():
-        step.diffs = [PreviewItem(path, "diff", diff) for path, diff in ctx.drafts.step_diffs(number)]
-        step.commands = [c for c in changes if c.group == str(number)
+    for number, step_plan in steps.items():
+        step_plan.diffs = [PreviewItem(path, "diff", diff)
+                           for path, diff in ctx.drafts.step_diffs(number)]
+        step_plan.commands = [c for c in changes if c.group == str(number)
                          and not isinstance(c, (WriteFile, RemoveFile))]
     return Plan(steps=steps, changes=changes, ledger=new_ledger,
                 ledger_changes=L.ledger_changes(ctx.ledger, new_ledger))

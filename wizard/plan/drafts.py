@@ -100,7 +100,7 @@ class Drafts:
             self.owned.setdefault(path, step)
         self._record(step, draft, text)
 
-    def release(self, step: int, path: str, text: Optional[str], keys: Mapping[str, int] = None) -> None:
+    def release(self, step: int, path: str, text: Optional[str], keys: Optional[Mapping[str, int]] = None) -> None:
         """Put back what was there before the wizard (None: the file goes), shown in `step`
         (a key's own step in `keys`). That is the base the steps then edit and the ledger
         compares with."""
@@ -138,7 +138,7 @@ class Drafts:
         old, new = now.split("\n"), draft.text.split("\n")
         steps = {key: step for (path, key), step in self.released.items() if path == draft.path}
         steps.update({key: c.step for (path, key), c in self.key_changes.items() if path == draft.path})
-        regions = []
+        regions: List[Tuple[int, str, int, int, int, int]] = []
         for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
             if tag == "equal":
                 continue

@@ -6,7 +6,7 @@ What the answers do not want goes back to the base; what an admin changed since 
 it is left alone."""
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from backends.changes import Change, FirewallRules, SELinuxPort, ServiceState
 from wizard.plan import ledger as L
@@ -32,7 +32,8 @@ def selinux(ctx) -> Tuple[List[Change], L.Ledger]:
     owned = _owned(ctx, "selinux-port:")
     if not ctx.manages_selinux:
         return [], owned
-    state, changes, entries = ctx.state, [], {}
+    state, entries = ctx.state, {}
+    changes: List[Change] = []
     ports = {(p, n): None for (p, n) in ctx.wanted_selinux}
     for artifact in owned:
         proto, number = artifact.split(":", 1)[1].split("/")
@@ -65,7 +66,7 @@ def firewall(ctx) -> Tuple[List[Change], L.Ledger]:
             if ctx.answers.firewall.manage:
                 ctx.note(5, "firewalld is not running: no firewall change is planned.")
         return [], owned
-    items: Dict[Tuple[str, str, str, str], Tuple[dict, int]] = {}
+    items: Dict[Tuple[str, str, str, str], Tuple[Optional[dict], int]] = {}   # None: not wanted
     for zone, wanted in ctx.wanted_firewall.items():
         for (config, option, value), (present, step) in wanted.items():
             items[(zone, config, option, value)] = ({"present": present}, step)
@@ -101,7 +102,8 @@ def firewall(ctx) -> Tuple[List[Change], L.Ledger]:
 # ---------------------------------------------------------------- services
 def services(ctx) -> Tuple[List[Change], L.Ledger]:
     owned = _owned(ctx, "service:")
-    changes, entries = [], {}
+    entries: L.Ledger = {}
+    changes: List[Change] = []
     units = list(ctx.wanted_services) + [a.split(":", 1)[1] for a in owned
                                          if a.split(":", 1)[1] not in ctx.wanted_services]
     for unit in units:
