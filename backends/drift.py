@@ -149,7 +149,9 @@ def keep_copies(host, journal, drifts: List[Drift]) -> List[KeptCopy]:
     kept: List[KeptCopy] = []
     records = journal.manifest.setdefault("kept", [])
     folder = journal.kept_dir()
-    for drift in (d for d in drifts if d.path):
+    for drift in drifts:
+        if not drift.path:
+            continue
         try:
             real = host.resolve(drift.path, follow_last=False)
         except UnsafePath:

@@ -16,11 +16,14 @@ import shutil
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import List, Optional, Set
+from typing import TYPE_CHECKING, Dict, List, Optional, Set
 
 from backends.atomic import atomic_write, fsync_dir, remove_temp_files
 from backends.errors import TransactionError, UnknownTransaction, UnsafePath
 from backends.lock import make_private_dir
+
+if TYPE_CHECKING:   # changes() imports the kinds when first asked (they register on import)
+    from backends.changes import Change
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -46,7 +49,7 @@ class Journal:
     def __init__(self, directory: Path, manifest: dict) -> None:
         self.dir = directory
         self.manifest = manifest
-        self._changes = None
+        self._changes: Optional[List[Change]] = None
 
     @property
     def tx_id(self) -> str:
@@ -169,7 +172,7 @@ def sweep_temp_files(host, journals: List[Journal]) -> List[str]:
     """Remove the temp files a kill left next to the paths of these journals and in the
     journals themselves, and journals killed before their first write. Call it holding the
     host lock. Returns what went, as paths in the root."""
-    folders = {}
+    folders: Dict[Path, Set[Optional[str]]] = {}    # folder -> names in it (None: any temp file)
     for journal in journals:
         folders.setdefault(journal.dir, set()).add(None)
         folders.setdefault(journal.dir / "backups", set()).add(None)

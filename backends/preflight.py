@@ -82,7 +82,7 @@ def space_problems(host, changes: Sequence, journal_dir: Path) -> List[str]:
                 add(journal_dir, state.get("size") or 0, "the journal")   # its backup
             add(real, size, path)
     problems = []
-    for device, need in needs.items():
+    for need in needs.values():
         st = os.statvfs(str(need.where))
         free = st.f_bavail * st.f_frsize
         if need.bytes <= free:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 from backends.runner import CommandError, CommandResult
 
@@ -48,8 +48,9 @@ class ShRunner:
         except sh.CommandNotFound:
             raise CommandError(args, 127, stderr=f"{args[0]}: command not found") from None
 
-        kwargs = dict(_env=_c_locale_env(self.path), _tty_out=False, _ok_code=list(ok_codes),
-                      _timeout=timeout, _return_cmd=True, _bg=False)
+        kwargs: Dict[str, Any] = dict(_env=_c_locale_env(self.path), _tty_out=False,
+                                      _ok_code=list(ok_codes), _timeout=timeout,
+                                      _return_cmd=True, _bg=False)
         if input is not None:
             kwargs["_in"] = input
         try:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from backends import preflight
 from backends.changes import Change
@@ -212,10 +212,11 @@ def _undo_all(host, journal: Journal, changes: Sequence[Change], emit: Callable[
         _save(journal, report)
     for i, (change, entry) in enumerate(zip(changes, journal.entries)):
         ran = entry.get("before") is not None and entry["state"] in ("applied", "applying", "undone")
-        if ran and getattr(change, "rerun_after_rollback", False):
+        rerun = getattr(change, "rerun", None) if getattr(change, "rerun_after_rollback", False) else None
+        if ran and rerun is not None:
             emit("undo", i, f"Run again after the rollback: {change.describe()}")
             try:
-                change.rerun(host)
+                rerun(host)
             except Exception as err:
                 report.problems.append(f"'{change.describe()}' after the rollback failed: {_message(err)}")
     sweep_temp_files(host, [journal])
@@ -418,7 +419,7 @@ def verify(host) -> VerifyReport:
     """Like `rpm -V` for what the wizard owns: each artifact of a transaction still applied is
     compared with the state the newest such transaction left it in."""
     journals = Journal.all(host)   # newest first
-    claimed = set()
+    claimed: Set[str] = set()     # artifacts a newer transaction owns
     drift: List[Drift] = []
     checked, applied = 0, []
     for journal in journals:

@@ -177,7 +177,7 @@ class KeyValueFile:
         ending = line_ending or self.line_ending
         new_line = "%s = %s%s" % (key, value, "\r" if ending == "\r\n" else "")
         index, old = self.slot(key)
-        if index is not None:
+        if index is not None and old is not None:     # (old is None only when index is)
             if old == new_line or (_active_key(old) is not None and _active_value(old) == value
                                    and not _line_problems(old)
                                    and old.endswith("\r") == new_line.endswith("\r")):

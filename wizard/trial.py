@@ -160,7 +160,7 @@ def rollback_if_unconfirmed(host, tx_id: str) -> Trial:
         if trial.status != PENDING:
             return trial
         result, refusal = None, "the host stayed locked"
-        for attempt in range(30):   # another wizard may hold the host lock for a moment
+        for _attempt in range(30):   # another wizard may hold the host lock for a moment
             try:
                 result = transaction.rollback(host, tx_id)
                 break

@@ -44,7 +44,7 @@ def _selinux_enabled(host) -> bool:
 def read_nofollow(real: Path) -> bytes:
     fd = os.open(str(real), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
-        chunks = []
+        chunks: List[bytes] = []
         while True:
             block = os.read(fd, 1 << 16)
             if not block:
@@ -129,7 +129,7 @@ def _put_back_link(host, path: str, link: str) -> None:
         pass
     except OSError:  # a file or folder is there now
         if os.path.isdir(str(real)) and not os.path.islink(str(real)):
-            raise ChangeError(f"{path}: a folder is where the link to {link} was; not removed")
+            raise ChangeError(f"{path}: a folder is where the link to {link} was; not removed") from None
         os.unlink(str(real))
     os.symlink(link, str(real))
     fsync_dir(real.parent)

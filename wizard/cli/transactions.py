@@ -39,13 +39,13 @@ def rollback(args) -> int:
         for line in describe(refused.drift):
             print(line, file=sys.stderr)
         raise UserError(f"rollback {tx_id}: {refused} (see `auditd-wizard status"
-                        f"{root_option(root)}`)", EXIT_REFUSED)
+                        f"{root_option(root)}`)", EXIT_REFUSED) from refused
     except OrderRefused as refused:
-        raise UserError(f"rollback {tx_id}: {refused}", EXIT_REFUSED)
+        raise UserError(f"rollback {tx_id}: {refused}", EXIT_REFUSED) from refused
     except UnknownTransaction as error:
-        raise UserError(f"rollback {tx_id}: {error}", EXIT_USAGE)
+        raise UserError(f"rollback {tx_id}: {error}", EXIT_USAGE) from error
     except TransactionError as error:
-        raise UserError(f"rollback {tx_id}: {error}", EXIT_REFUSED)
+        raise UserError(f"rollback {tx_id}: {error}", EXIT_REFUSED) from error
     for kept in result.kept:
         print(f"Your version of {kept.path} is kept in {kept.copy}")
     if result.journal_problem:
@@ -72,7 +72,7 @@ def rollback_if_unconfirmed(root: str, tx_id, after: int) -> int:
     try:
         done = trial.rollback_if_unconfirmed(Host.for_root(root), tx_id)
     except trial.TrialError as error:
-        raise UserError(str(error), EXIT_USAGE)
+        raise UserError(str(error), EXIT_USAGE) from error
     print(f"Trial {tx_id}: {done.status}.")
     return EXIT_FAILED if done.status == trial.FAILED else EXIT_OK
 
@@ -82,7 +82,7 @@ def confirm(args) -> int:
     try:
         kept = open_session(root).confirm_trial(args.id)
     except trial.TrialError as error:
-        raise UserError(str(error), EXIT_USAGE)
+        raise UserError(str(error), EXIT_USAGE) from error
     print(f"Kept transaction {kept.tx_id}.")
     return EXIT_OK
 
