@@ -164,8 +164,8 @@ def differences(path: str, text: str, planned: str) -> List[str]:
     for s in actual.statements:
         label = "%s(%s)" % _identity(s)
         nth = seen[_identity(s)] = seen.get(_identity(s), -1) + 1
-        mine = (by_identity.get(_identity(s)) or [])[nth:nth + 1]
-        mine = mine[0] if mine else None
+        pair = (by_identity.get(_identity(s)) or [])[nth:nth + 1]
+        mine = pair[0] if pair else None
         if mine is None:
             notes.append("%s line %d: %s was not written by auditd-wizard; applying rewrites this file without it"
                          % (path, s.line, label))

@@ -106,14 +106,14 @@ def dropin_paths(layout) -> List[str]:
 
 def role_vars(answers: Answers, plan, layout) -> Dict[str, object]:
     name, text = dropin_template(answers)
+    dropins = [{"path": "%s/%s" % (layout.rsyslog_dropin_dir, name), "content": text}]
+    if answers.rsyslog.log_remote_access:   # the same tasks write it and restart rsyslog
+        dropins.append({"path": rsyslog_dropins.access_path(layout),
+                        "content": rsyslog_dropins.access_dropin()})
     values: Dict[str, object] = {
         DROPIN_DIR_VARIABLE: layout.rsyslog_dropin_dir,
-        "auditd_wizard_rsyslog_dropins": [{"path": "%s/%s" % (layout.rsyslog_dropin_dir, name),
-                                           "content": text}],
+        "auditd_wizard_rsyslog_dropins": dropins,
     }
-    if answers.rsyslog.log_remote_access:   # the same tasks write it and restart rsyslog
-        values["auditd_wizard_rsyslog_dropins"].append(
-            {"path": rsyslog_dropins.access_path(layout), "content": rsyslog_dropins.access_dropin()})
     if answers.selinux.manage:
         values["auditd_wizard_rsyslog_port_type"] = wanted_port_type(answers)
         values["auditd_wizard_rsyslog_port_types"] = list(rsyslog_port_types(answers.role))
