@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Dict, Optional, Union
+from typing import Dict, List, Optional, Union
 
 from backends.simulated import daemon, is_sandbox_root, save_state
 from backends.simulated.packages import write_package_files
@@ -207,7 +207,7 @@ _DEMO_RECORDS = (
 def demo_audit_log() -> str:
     """A quarter of an hour of this host's own records: about 2 a second, with one busy
     minute (cron and logins) of 9 a second, so the wizard measures a rate as on a real host."""
-    lines = []
+    lines: List[str] = []
     for second in range(15 * 60):
         count = 9 if 420 <= second < 480 else 2
         for k in range(count):
