@@ -145,7 +145,7 @@ def receiver_answers_for(sender: Answers, sender_address: str,
         if conflicts:
             raise ReceiverAnswersError("cannot add this sender: " + "; ".join(conflicts))
         data = answers_data(existing)
-        if _needs_sender_name(sender):
+        if _needs_sender_name(sender) and sender_name:     # (checked above: it is given)
             peers = list(data["security"].get("peer_names", []))
             if not any(name_matches(peer, sender_name) for peer in peers):
                 peers.append(sender_name)
@@ -169,10 +169,11 @@ def receiver_data(answers: Answers) -> Dict[str, Any]:
     always = {port, ("receiver", "allowed_senders"), ("security", "encryption")}
     out: Dict[str, Any] = {"role": answers.role, "method": answers.method}
     for section, values in data.items():
-        if not isinstance(values, dict) or SENDER_ONLY.get(section, ()) is None:
+        sender_only = SENDER_ONLY.get(section, ())
+        if not isinstance(values, dict) or sender_only is None:
             continue
         kept = {key: value for key, value in values.items()
-                if key not in SENDER_ONLY.get(section, ())
+                if key not in sender_only
                 and ((section, key) in always or value != defaults[section].get(key))}
         if kept:
             out[section] = kept

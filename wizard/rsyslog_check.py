@@ -27,7 +27,8 @@ class DropinCheck:
     def summary(self) -> str:
         if self.ok:
             return "rsyslogd -N1 accepts %s" % self.what
-        lines = [l for l in self.output.splitlines() if "error" in l.lower()] or self.output.splitlines()
+        lines = ([line for line in self.output.splitlines() if "error" in line.lower()]
+                 or self.output.splitlines())
         return "rsyslogd -N1 rejects %s (exit %d): %s" % (
             self.what, self.exit_code, (lines[-1] if lines else "no output").strip())
 

@@ -240,7 +240,7 @@ class Session:
                 paths.append(artifact[4:].rsplit(":", 1)[0])
             elif artifact.startswith("file:"):
                 paths.append(artifact[5:])
-        files = read_files(self._host)
+        files: Dict[str, Optional[str]] = dict(read_files(self._host))
         files.update({path: self._host.read_text(path) for path in dict.fromkeys(paths)})
         return files
 

@@ -88,6 +88,7 @@ def _main_tasks(answers: Answers, plan: ExportPlan) -> List[Dict[str, object]]:
                       "loop_control": {"label": "{{ item.path | dirname }}"},
                       "register": "auditd_wizard_whole_dirs"})
         # like the wizard's own write: a missing folder is made 0755 root:root, an existing one kept
+        folder: Dict[str, object]     # a task: values of any kind
         folder = {"name": "Make the missing folders of the files the wizard writes whole",
                   "ansible.builtin.file": {"path": "{{ auditd_wizard_prefix }}{{ item.item.path | dirname }}",
                                            "state": "directory", "mode": "0755", "owner": "root",
@@ -99,6 +100,7 @@ def _main_tasks(answers: Answers, plan: ExportPlan) -> List[Dict[str, object]]:
             folder["vars"] = {"auditd_wizard_os_major": _OS_MAJOR}
             folder["when"] = "not item.stat.exists and " + condition.replace("item.", "item.item.")
         tasks.append(folder)
+        task: Dict[str, object]
         task = {"name": "Write the files the wizard writes whole",
                 "ansible.builtin.copy": {"dest": "{{ auditd_wizard_prefix }}{{ item.path }}",
                                          "content": "{{ item.content }}", "mode": "{{ item.mode }}"},

@@ -175,7 +175,7 @@ def handler_tasks(reload_units: bool = False) -> str:
     (EL10 minimal) `auditctl --signal TERM` (what `stop` means since 3.1.1, and understood by
     3.0.x too), wait for auditd to exit, then start it through systemd."""
     topic = "Restart auditd"
-    handlers = [
+    handlers: List[Dict[str, object]] = [
         # the auditd.service drop-in (journald's per-unit log limit) is read before the restart
         {"name": "Make systemd read the auditd.service drop-in",
          "ansible.builtin.systemd_service": {"daemon_reload": True},

@@ -80,14 +80,14 @@ def restart(ctx, labels: List[Change]) -> List[Change]:
     of its listener and never tries again (src/auditd-listen.c)."""
     audit_files = {getattr(ctx.layout, attr) for attr in AUDIT_FILES_ATTRS} | {UNIT_DROPIN}
     changed = [d for d in ctx.drafts.changed() if d.path in audit_files]
-    labels = [c for c in labels if isinstance(c, SELinuxPort) and c.type == "audit_port_t"]
-    if not (changed or labels) or not ctx.state.active.get("auditd"):
+    audit_labels = [c for c in labels if isinstance(c, SELinuxPort) and c.type == "audit_port_t"]
+    if not (changed or audit_labels) or not ctx.state.active.get("auditd"):
         return []   # nothing auditd reads changed, or step 1 starts it after the files are written
     last_step = str(max(max(ctx.drafts.steps_of(d)) for d in changed)) if changed else "5"
     # seed-errors #2: never `systemctl restart auditd` (RefuseManualStop=yes)
     *stop, start = ctx.facts.layout.restart_commands(ctx.facts.has_service)
     return [Restart(start=start, stop=stop[0] if stop else None, unit="auditd", group=last_step,
-                    description=_why(ctx, bool(changed), labels))]
+                    description=_why(ctx, bool(changed), audit_labels))]
 
 
 def _why(ctx, files: bool, labels: List[SELinuxPort]) -> str:

@@ -76,7 +76,8 @@ def fit(files: Mapping[str, Optional[str]], answers, path: str, own: tuple) -> F
                         % (rsyslog_config.MAIN, path, path.rsplit("/", 1)[0]))
     at = starts[0]
     others = [(i, f) for i, f in enumerate(found) if f.path not in own and f.statement.line]
-    result, problems = Fit(), []
+    result = Fit()
+    problems: List[str] = []
     _globals(answers, others, result, problems)
     if answers.role == "receiver":
         _imtcp(answers, others, at, result, problems)
