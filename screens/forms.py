@@ -5,21 +5,19 @@ The kind of control comes from the Answers model itself (choices -> Select, bool
 naming it in a step's FIELDS."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
 import typing
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import typing_extensions
-from typing_extensions import get_args, get_origin
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
+from typing_extensions import get_args, get_origin
 
 from wizard.model import Answers, core_type, field_info, field_names
-from screens.widgets import AsciiSelect, FieldInput, YesNo, framed, split_list
-from screens.widgets import Plain
+from screens.widgets import AsciiSelect, FieldInput, Plain, YesNo, framed, split_list
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from textual.widgets.option_list import Option
 from wizard.plan.errors import PlanError
 from wizard.steps import STEPS
 from screens.keybar import KeyBar
-from screens.step_base import StepPane
 from screens.step1_install import InstallPane
 from screens.step2_auditd import AuditdPane
 from screens.step3_plugin import PluginPane
@@ -28,6 +27,7 @@ from screens.step6_receiver import ReceiverPane
 from screens.step7_test import DeliveryTestPane
 from screens.step8_security import SecurityPane
 from screens.step9_troubleshoot import TroubleshootPane
+from screens.step_base import StepPane
 from screens.widgets import Plain
 
 FIRST, LAST = STEPS[0].number, STEPS[-1].number

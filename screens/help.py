@@ -6,8 +6,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 
-from screens.keybar import KeyBar
 from screens.help_text import KEYS
+from screens.keybar import KeyBar
 from screens.widgets import Plain
 
 

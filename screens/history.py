@@ -11,13 +11,11 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.keybar import KeyBar
 from screens.ask import rollback_question
 from screens.export import ExportScreen
+from screens.keybar import KeyBar
 from screens.shell import shell
-from screens.widgets import render_preview
-from screens.widgets import Plain
-
+from screens.widgets import Plain, render_preview
 
 TRIAL_WORDS = {"pending": "trial, waiting for Keep", "confirmed": "trial, kept",
                "rolled-back": "trial, not kept: undone", "rollback-failed": "trial, undo FAILED"}

@@ -14,15 +14,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
-from wizard.steps import STEPS
 from wizard.plan.errors import PlanError
+from wizard.steps import STEPS
+from screens.ask import Ask
+from screens.confirm_apply import ConfirmApplyScreen
 from screens.export import ExportScreen
 from screens.findings_view import progress_text
 from screens.forms import in_words
 from screens.keybar import KeyBar
-from screens.ask import Ask
 from screens.shell import shell
-from screens.confirm_apply import ConfirmApplyScreen
 from screens.trial_box import TrialChoice
 from screens.widgets import AsciiProgress, LineLog, Plain, render_preview
 

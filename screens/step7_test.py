@@ -19,7 +19,6 @@ from screens.forms import in_words
 from screens.step_base import StepPane
 from screens.widgets import FieldInput, Plain, framed
 
-
 TAG = re.compile(r"[0-9a-f]{12}")        # what `auditd-wizard test` prints (6 random bytes)
 SSH_TARGET = re.compile(r"(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.:-]+")
 

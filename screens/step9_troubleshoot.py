@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.shell import shell
 from screens.findings_view import finding_detail, finding_prompt, progress_text, summary_line
+from screens.shell import shell
 from screens.step_base import StepPane
 from screens.widgets import Plain
 

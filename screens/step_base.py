@@ -19,8 +19,7 @@ from wizard.plan.errors import PlanError
 from wizard.session import PLACEHOLDERS
 from wizard.steps import BY_NUMBER
 from screens.forms import FIELD_LABELS, FIELD_STEP, FieldRow, FieldSpec, current_value, in_words
-from screens.widgets import AsciiSelect, YesNo, render_preview
-from screens.widgets import Plain
+from screens.widgets import AsciiSelect, Plain, YesNo, render_preview
 
 PREVIEW_DEBOUNCE = 0.15   # seconds after the last keystroke
 

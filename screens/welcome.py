@@ -5,18 +5,16 @@ it says "Reading this host..." and `fill(session)` adds the facts and the choice
 worker has opened the Session. `LoadingScreen` stands in for the steps with --start-at."""
 from __future__ import annotations
 
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalGroup, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from screens.keybar import KeyBar
-from screens.history import ask_rollback
 from screens.forms import in_words
-from screens.widgets import AsciiSelect, framed
-from screens.widgets import Plain
+from screens.history import ask_rollback
+from screens.keybar import KeyBar
+from screens.widgets import AsciiSelect, Plain, framed
 
 ROLE_TEXT = {
     "sender": "Sender: this host's audit records leave it. auditd hands every event to a "

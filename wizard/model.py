@@ -10,20 +10,38 @@ always starting with the dotted field name: `remote.port: 70000 is out of range;
 import os
 import re
 from dataclasses import dataclass
-from typing import Mapping
-from typing import (Annotated, Any, Callable, Dict, List, Literal, Optional, Tuple, Type, get_args,
-                    get_origin)
+from typing import (
+    Annotated,
+    Any,
+    Callable,
+    Dict,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    get_args,
+    get_origin,
+)
 
 # The wizard uses no pydantic plugins; without this the first model build scans every installed
 # distribution's entry points for them (tens of ms at start-up, more in a large environment).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from pydantic import GetCoreSchemaHandler
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool,
-                      TypeAdapter, ValidationError, model_validator)
-from pydantic_core import core_schema
-from pydantic_core import ErrorDetails
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    StrictBool,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 
 from wizard import validators
 from wizard.conf import MAX_LINE_BYTES as _LINE_LIMIT

@@ -8,8 +8,7 @@ from typing import Dict, List, Optional
 
 from wizard import kerberos, rsyslog_config, tls
 from wizard.compliance.view import NATIVE_NOTE, ComplianceView
-from wizard.kerberos import Finding, Principal
-from wizard.kerberos import KRB5_CONF
+from wizard.kerberos import KRB5_CONF, Finding, Principal
 from wizard.plan.errors import PlanError
 from wizard.plan.methods import rsyslog as rsyslog_method
 from wizard.plan.methods.native import tls_psk_refusal

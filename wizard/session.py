@@ -11,9 +11,9 @@ from typing import Any, Callable, Dict, List, Optional
 from pydantic import ValidationError
 
 from backends import transaction
+from backends.host import Host
 from backends.lock import make_private_dir
 from backends.runner import CommandError
-from backends.host import Host
 from wizard import detect, export, tls, trial
 from wizard.answers import dump_answers, load_answers, parse_answers
 from wizard.compliance.view import planned_view

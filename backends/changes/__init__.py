@@ -3,8 +3,16 @@
 read back (Change.from_dict) whatever was imported before."""
 from backends.changes.base import ANY_EXIT, Change, ChangeError, CommandChange
 from backends.changes.commands import RunCommand
-from backends.changes.files import (DEFAULT_FILE_MODE, EditFile, FileAttributes, MoveFile,
-                                    RemoveFile, WriteFile, WriteFiles, register_editor)
+from backends.changes.files import (
+    DEFAULT_FILE_MODE,
+    EditFile,
+    FileAttributes,
+    MoveFile,
+    RemoveFile,
+    WriteFile,
+    WriteFiles,
+    register_editor,
+)
 from backends.changes.firewall import FirewallPort, FirewallRules
 from backends.changes.packages import InstallPackages
 from backends.changes.selinux import SELinuxPort

@@ -84,7 +84,7 @@ def _change_port(selinux: dict, parsed: dict) -> Outcome:
     if proto not in ("tcp", "udp", "sctp", "dccp"):
         return failed(1, f"ValueError: Protocol {proto} is not valid\n")
     if not number.isdigit() or not 1 <= int(number) <= 65535:
-        return failed(1, f"ValueError: Invalid Port\n")
+        return failed(1, "ValueError: Invalid Port\n")
     key = f"{proto}/{int(number)}"
     policy, local = selinux.get("ports", {}), _local(selinux)
     if parsed["action"] in ("a", "m"):

@@ -10,8 +10,14 @@ from wizard.cli.common import confirm_or_stop, open_session, plan_or_fail, resol
 from wizard.cli.output import ChangeProgress
 from wizard.cli.plan import render_findings, render_plan
 from wizard.doctor.render import as_text
-from wizard.errors import (EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_ROLLBACK_INCOMPLETE, EXIT_USAGE,
-                           UserError)
+from wizard.errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_ROLLBACK_INCOMPLETE,
+    EXIT_USAGE,
+    UserError,
+)
 
 
 def _blocker_lines(finding) -> list:

@@ -5,8 +5,8 @@ import sys
 
 from wizard.cli.apply import print_restored
 from wizard.cli.common import confirm_or_stop, open_session, resolve_root
-from wizard.doctor.render import as_json, as_text
 from wizard.cli.output import ChangeProgress
+from wizard.doctor.render import as_json, as_text
 from wizard.errors import EXIT_OK, EXIT_PROBLEM
 
 

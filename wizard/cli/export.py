@@ -10,8 +10,8 @@ from wizard.answers import AnswersError, load_answers
 from wizard.cli.common import answers_error, write_output
 from wizard.errors import EXIT_OK, EXIT_USAGE, UserError
 from wizard.export import ExportError, export_ansible
-from wizard.receiver_answers import ReceiverAnswersError, primary_address, receiver_answers_text
 from wizard.plan.errors import PlanError
+from wizard.receiver_answers import ReceiverAnswersError, primary_address, receiver_answers_text
 
 
 def _load(path: str):

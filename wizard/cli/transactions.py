@@ -5,15 +5,21 @@ from __future__ import annotations
 import sys
 import time
 
-from backends.host import Host
 from backends.drift import describe
 from backends.errors import UnknownTransaction
+from backends.host import Host
 from backends.transaction import DriftRefused, OrderRefused, TransactionError
 from wizard import trial
 from wizard.cli.common import open_session, resolve_root, root_option
 from wizard.cli.output import ChangeProgress
-from wizard.errors import (EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_ROLLBACK_INCOMPLETE, EXIT_USAGE,
-                           UserError)
+from wizard.errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_ROLLBACK_INCOMPLETE,
+    EXIT_USAGE,
+    UserError,
+)
 
 
 def rollback(args) -> int:

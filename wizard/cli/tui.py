@@ -6,10 +6,10 @@ from __future__ import annotations
 import sys
 from typing import Optional
 
-from screens import app
 from wizard.cli.common import open_session, resolve_root
 from wizard.errors import EXIT_USAGE, UserError
 from wizard.steps import step_from_name
+from screens import app
 
 
 def wizard(args) -> int:

@@ -13,8 +13,7 @@ from typing import Callable, Dict, List, Optional
 from wizard.compliance import audit_rules, rsyslog_rules
 from wizard.compliance.content import CONTENT_VERSION, ContentRule, load_content
 from wizard.compliance.projected import ProjectedHost
-from wizard.compliance.verdict import (MANUAL, MET, NOT_APPLICABLE, NOT_MET, STATES, Subject,
-                                       not_applicable)
+from wizard.compliance.verdict import NOT_MET, STATES, Subject, not_applicable
 
 CHECKS = {**audit_rules.CHECKS, **rsyslog_rules.CHECKS}
 

@@ -17,8 +17,7 @@ from collections import Counter
 from typing import Optional
 
 from wizard.doctor.model import OK, PROBLEM, WARNING, FileEdit, Finding, sentence
-from wizard.plan.queues import (NativeQueues, dead_connection_words, duration_words,
-                                planned_rate)
+from wizard.plan.queues import NativeQueues, dead_connection_words, duration_words, planned_rate
 
 HEARTBEAT = 30
 IDLE = 60

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from backends.changes import FileAttributes
-from wizard.doctor.model import sentence, OK, PROBLEM, WARNING, FileEdit, Finding, Fix
+from wizard.doctor.model import OK, PROBLEM, WARNING, FileEdit, Finding, Fix, sentence
 from wizard.doctor.set_aside import set_aside
 
 KNOWN_PLUGINS = ("af_unix.conf", "au-remote.conf", "syslog.conf", "audispd-zos-remote.conf",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from wizard.doctor.context import is_ip, resolve
-from wizard.doctor.model import sentence, OK, PROBLEM, SKIPPED, WARNING, FileEdit, Finding
+from wizard.doctor.model import OK, PROBLEM, SKIPPED, WARNING, FileEdit, Finding, sentence
 
 
 def _native_sender(ctx) -> bool:

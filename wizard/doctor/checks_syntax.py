@@ -9,7 +9,6 @@ from wizard.conf import _active_key
 from wizard.doctor.checks_plugins import loaded_names
 from wizard.doctor.model import OK, PROBLEM, WARNING, FileEdit, Finding
 
-
 # An empty value the stock file ships with, reported by its own check (remote-server).
 EMPTY_CHECKED_ELSEWHERE = ("remote_server",)
 

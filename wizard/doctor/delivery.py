@@ -168,7 +168,7 @@ def expect(host, facts, nonce: str, node: Optional[str] = None, log: str = RECEI
             break
         attempt += 1
         time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
-    evidence = ran.lines() if ran else [f"ausearch: not available"]
+    evidence = ran.lines() if ran else ["ausearch: not available"]
     why = ("sandbox: no sender can reach a sandbox receiver, so nothing arrives here. "
            if ctx.sandbox else "")
     return TestReport(nonce, node, [Finding(

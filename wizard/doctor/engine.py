@@ -3,16 +3,31 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Sequence
 
-from backends.changes import (Change, FileAttributes, InstallPackages, Restart, ServiceState,
-                              WriteFile)
+from backends.changes import (
+    Change,
+    FileAttributes,
+    InstallPackages,
+    MoveFile,
+    Restart,
+    ServiceState,
+    WriteFile,
+)
 from backends.runner import CommandError
 from wizard.conf import KeyValueFile, _active_key, _active_value
-from wizard.doctor import (checks_delivery, checks_logs, checks_network, checks_plugins,
-                           checks_receiver, checks_remote, checks_security, checks_service,
-                           checks_state, checks_syntax)
+from wizard.doctor import (
+    checks_delivery,
+    checks_logs,
+    checks_network,
+    checks_plugins,
+    checks_receiver,
+    checks_remote,
+    checks_security,
+    checks_service,
+    checks_state,
+    checks_syntax,
+)
 from wizard.doctor.context import CheckContext, Connector
 from wizard.doctor.model import PROBLEM, FileEdit, Finding
-from backends.changes import MoveFile
 
 Progress = Optional[Callable[[int, int, str], None]]
 

@@ -3,7 +3,6 @@ auditd_wizard role (defaults, vars, tasks, handlers)."""
 from __future__ import annotations
 
 import dataclasses
-
 from pathlib import Path
 from typing import Dict, List, Optional
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Tuple
 
 from wizard import tls
-from wizard.plan.methods import rsyslog_dropins
-from wizard.plan.methods.rsyslog import rsyslog_port_types
 from wizard.export.system_tasks import _when, getenforce_task
 from wizard.export.yaml_text import dump
 from wizard.model import Answers
+from wizard.plan.methods import rsyslog_dropins
+from wizard.plan.methods.rsyslog import rsyslog_port_types
 
 PORT_VARIABLE = "auditd_wizard_rsyslog_port"
 README = ("The rsyslog method: the wizard's drop-in under /etc/rsyslog.d is written whole (its\n"

@@ -15,8 +15,7 @@ from backends.changes import Change
 from wizard import kerberos, tls_psk
 from wizard.conf import KeyValueFile
 from wizard.plan.errors import PlanError
-from wizard.plan.queues import (Q_DEPTH_MAX, dead_connection_words, duration_words,
-                                native_queues)
+from wizard.plan.queues import Q_DEPTH_MAX, dead_connection_words, duration_words, native_queues
 
 NAME = "audisp-remote"
 AUDIT_PORT = 60

@@ -15,8 +15,13 @@ from wizard import tls
 from wizard.plan import auditd
 from wizard.plan.errors import PlanError
 from wizard.plan.methods import rsyslog_fit
-from wizard.plan.methods.rsyslog_dropins import (access_path, dropin_paths, is_tls, receiver_dropin,
-                                                 sender_dropin)
+from wizard.plan.methods.rsyslog_dropins import (
+    access_path,
+    dropin_paths,
+    is_tls,
+    receiver_dropin,
+    sender_dropin,
+)
 from wizard.plan.queues import RSYSLOG_RECORD_BYTES, duration_words, rsyslog_queue
 
 NAME = "rsyslog"
