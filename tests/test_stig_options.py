@@ -10,7 +10,7 @@ import pytest
 
 from tests.security_helpers import OSES, all_notes, kinds, open_session, writes
 from wizard.answers import parse_answers
-from wizard.compliance.view import MANUAL, MET, NOT_MET
+from wizard.compliance.verdict import MANUAL, MET, NOT_MET
 from wizard.export import ExportError
 from wizard.export.playbook import write_playbook
 from wizard.session import Session

@@ -113,6 +113,7 @@ class Change(ABC):
 
     def to_dict(self) -> dict:
         data = {"kind": self.kind}
+        # every concrete kind is a dataclass; this abstract base is not, which mypy cannot know
         data.update(dataclasses.asdict(self))  # type: ignore[call-overload]
         return data
 
