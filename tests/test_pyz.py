@@ -4,6 +4,7 @@ Python's own interpreter, not a venv, from an empty folder with no package index
 nothing outside its cache (~/.cache/pex). Each test has its own empty home (pytest-xdist may
 run them on different workers)."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def test_version_demo_root_headless_apply_rollback_and_nothing_written_outside(p
     assert wizard(place, "demo-root", "root").returncode == 0
     applied = wizard(place, "apply", "--answers", "sender.toml", "--root", "root", "--yes")
     assert applied.returncode == 0 and "Applied transaction" in applied.stdout, applied.stderr
-    assert "[1/5] Install audispd-plugins ... done" in applied.stderr
+    assert re.search(r"^\[\d+/\d+\] Install audispd-plugins \.\.\. done$", applied.stderr, re.M), applied.stderr
     plugin = place / "work/root/etc/audit/plugins.d/au-remote.conf"
     assert "\nactive = yes\n" in plugin.read_text()
     rolled = wizard(place, "rollback", "--last", "--root", "root")

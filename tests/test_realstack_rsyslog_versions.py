@@ -9,6 +9,7 @@ from tests.realstack.conftest import pki, realstack, sid_root, trixie_root  # no
 from tests.realstack.native_setup import SENDER_HOSTNAME
 from tests.realstack.roots import info
 from tests.realstack.rsyslog_planned_setup import run_planned_tls
+from tests.test_realstack_rsyslog_planned import _fromhost as fromhost
 from wizard.plan.methods.rsyslog import ossl_receiver_unsafe
 
 pytestmark = [pytest.mark.realstack, pytest.mark.usefixtures("realstack")]
@@ -24,7 +25,8 @@ def test_planned_tls_chain(request, pki, tmp_path, name, driver):
     seen = run_planned_tls(pki, tmp_path, driver=driver, os_name="almalinux-10", daemon_root=root)
     text = seen["remote_text"]
     assert 'StreamDriver.Name="%s"' % driver in seen["dropins"]["receiver"]
-    assert "sender01/audit.log" in seen["files"], (version, seen["files"])
+    # The receiver files by connection (%FROMHOST%, issue #10 item 5f), never by the name a sender writes.
+    assert seen["files"] == ["%s/audit.log" % fromhost("127.0.0.1")], (version, seen["files"])
     assert "node=%s type=DAEMON_START" % SENDER_HOSTNAME in text
     assert seen["acks"] == ["acked"] and seen["marker"] in text
     assert seen["plaintext_marker"] not in text, (version, seen["plaintext"])

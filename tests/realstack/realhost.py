@@ -19,7 +19,7 @@ import secrets
 import time
 from types import SimpleNamespace
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 from tests.realstack.elhost import ElLab, MachineRunner, Ran
 from wizard.probe import read_system_state
@@ -153,6 +153,14 @@ def _both(function: Callable[[str], Any]) -> Dict[str, Any]:
         return dict(zip(MACHINES, pool.map(function, MACHINES)))
 
 
+def _probe_host(lab: ElLab, machine: str) -> SimpleNamespace:
+    """What the probe uses of a Host: its runner, and files read inside the machine."""
+    def read_text(path: str) -> Optional[str]:
+        ran = lab.run(machine, ["cat", path])
+        return ran.stdout if ran.exit_code == 0 else None
+    return SimpleNamespace(runner=MachineRunner(lab, machine), read_text=read_text)
+
+
 def run_story(lab: ElLab) -> Dict[str, Any]:
     seen: Dict[str, Any] = {"before": _both(lambda m: snapshot(lab, m))}
     for machine, answers in (("receiver", RECEIVER_ANSWERS), ("sender", SENDER_ANSWERS)):
@@ -166,7 +174,7 @@ def run_story(lab: ElLab) -> Dict[str, Any]:
     seen["sender_apply"] = _wizard(lab, "sender", *apply)
     seen["sender_applied"] = snapshot(lab, "sender")
     # the probe's parsers on what the real tools print (the only thing they use is the runner)
-    seen["probed"] = _both(lambda m: read_system_state(SimpleNamespace(runner=MachineRunner(lab, m))))
+    seen["probed"] = _both(lambda m: read_system_state(_probe_host(lab, m)))
     seen["sender_start_arrived"] = _wait_for(
         lab, "receiver", log, "node=%s type=DAEMON_START" % HOSTNAMES["sender"], ARRIVAL_TIMEOUT)
 

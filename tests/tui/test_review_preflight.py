@@ -59,8 +59,9 @@ def test_a_steps_preview_names_blockers_and_warnings_as_such(tmp_path):
     assert "Blocker: No default_realm in /etc/krb5.conf" in shown
     assert "Note: This host's principal" in shown
     answers.write_text('role = "receiver"\n[receiver]\nmax_per_addr = 1\nclient_max_idle = 0\n')
-    shown = render_preview(Session.open(str(root), str(answers)).step_preview(8), colour=False).plain
-    assert "Warning: tcp_max_per_addr = 1 with tcp_client_max_idle = 0" in shown
+    # the dead-connection warning belongs to step 6, where client_max_idle is asked
+    shown = render_preview(Session.open(str(root), str(answers)).step_preview(6), colour=False).plain
+    assert "Warning: A sender that crashed or lost power is refused (op=dup)" in shown
 
 
 def test_a_steps_findings_name_fields_by_their_labels(tmp_path):
