@@ -121,7 +121,7 @@ TEXT_ALLOWED = (
     (("allowed_senders",), "addresses or networks such as 192.0.2.10 or 192.0.2.0/24, "
                            "separated by commas or spaces; empty for any address"),
     (("client_ports",), "a port N or a range N-M (like 1-1023); empty for any"),
-    (("queue_max_disk",), "a size such as 512m or 2g"),
+    (("queue_max_disk",), "a size such as 512m or 2g; empty: sized from the outage"),
     (("auditd.name",), "a name without spaces or '#' (printable ASCII)"),
 )
 

@@ -248,3 +248,17 @@ def test_a_folder_with_an_admins_dropin_stays(root):
     (folder / "admin.conf").write_text("[Service]\nNice=5\n")
     assert apply(root, NATIVE_SENDER) == 0
     assert sorted(p.name for p in folder.iterdir()) == ["admin.conf"]
+
+
+def test_a_sized_rsyslog_queue_reads_back_as_sized_and_a_given_one_as_given(root):
+    """Issue #16 item 1: queue.maxDiskSpace sized from the outage reads back as unset (so a new
+    outage resizes it), one the admin gave reads back as that value; either way a rerun with
+    what was read back plans nothing."""
+    sized = RSYSLOG_SENDER + 'outage = "2h"\npeak_rate = 200\n'
+    for answers, expected in ((sized, None), (sized + '[rsyslog]\nqueue_max_disk = "4g"\n', "4g")):
+        assert apply(root, answers) == 0
+        assert ('queue.maxDiskSpace="%s"' % (expected or "3094m")) in text(root, FORWARD)
+        detected = Session.open(str(root))
+        assert detected.answers.rsyslog.queue_max_disk == expected
+        assert detected.answers.remote.outage == "2h" and detected.unrepresented == []
+        assert detected.plan().changes == []

@@ -230,11 +230,13 @@ RSYSLOG_SENDER = 'role = "sender"\nmethod = "rsyslog"\n[remote]\nserver = "logs.
 def test_rsyslog_sender_says_what_its_disk_queue_survives(tmp_path):
     session = session_for(tmp_path, "almalinux-9", RSYSLOG_SENDER)
     findings = session.plan().steps[4].findings
-    [survives] = [f for f in findings if f.text.startswith("Survives")]
-    assert survives.level == "note" and survives.text.startswith(
+    survives = [f for f in findings if f.text.startswith("Survives")]
+    assert survives[0].level == "note" and survives[0].text.startswith(
         "Survives a receiver outage of 10 minutes at 20 records/s; uses up to 1024 MiB in "
         "/var/lib/rsyslog (queue.maxDiskSpace")
-    assert "twice the busiest minute" in survives.text
+    assert "twice the busiest minute" in survives[0].text
+    assert "queue.maxDiskSpace = 1g, sized from remote.outage (10 minutes) x 20 records/s" \
+        in survives[0].text
     assert not [f for f in findings if f.level != "note"]
     assert session.what_survives().startswith("Survives a receiver outage of 10 minutes")
 
@@ -249,3 +251,39 @@ def test_rsyslog_disk_queue_too_small_for_the_outage_is_a_warning_naming_the_siz
         "lower remote.outage or remote.peak_rate."]
     assert "queue.maxDiskSpace=\"100m\"" in final_content(
         session, "/etc/rsyslog.d/auditd-wizard-forward.conf")
+
+
+def test_rsyslog_disk_queue_unset_is_sized_from_the_outage_and_rate(tmp_path):
+    session = session_for(tmp_path, "almalinux-9", RSYSLOG_SENDER + 'outage = "2h"\n'
+                          'peak_rate = 200\n')
+    findings = session.plan().steps[4].findings
+    assert not [f for f in findings if f.level != "note"]
+    survives = [f.text for f in findings if f.text.startswith("Survives")]
+    assert survives[0].startswith("Survives a receiver outage of 2 hours at 200 records/s; uses "
+                                  "up to 3094 MiB in /var/lib/rsyslog")
+    assert "queue.maxDiskSpace = 3094m, sized from remote.outage (2 hours) x 200 records/s" \
+        in survives[0]
+    assert 'queue.maxDiskSpace="3094m"' in final_content(
+        session, "/etc/rsyslog.d/auditd-wizard-forward.conf")
+
+
+def test_preflight_blocks_an_rsyslog_queue_that_does_not_fit_var_lib_rsyslog(tmp_path):
+    session = session_for(tmp_path, "almalinux-9", RSYSLOG_SENDER + 'outage = "2h"\n'
+                          'peak_rate = 200\n')
+    plan = session.plan()
+    need = 3094 * 2 ** 20                                   # sized: 200/s for 2 h
+
+    def blockers(free, existing=0):
+        checks = HostChecks(rsyslog_free_bytes=free, rsyslog_queue_bytes=existing)
+        found = preflight(plan, session.answers, session.facts, checks)
+        return [f.text for f in found if f.level == "blocker"]
+    assert blockers(need - 1) == [
+        "the rsyslog forward queue may use 3094 MiB in /var/lib/rsyslog (queue.maxDiskSpace = "
+        "3094m, for an outage of 2 hours at 200 records/s), but its filesystem has 3093 MiB "
+        "free; lower remote.outage, remote.peak_rate or rsyslog.queue_max_disk, or free space "
+        "first"]
+    assert blockers(need) == []
+    # records already queued from an outage are part of the limit
+    assert blockers(2 ** 20, need - 2 ** 20) == []
+    # the session reads the free space of rsyslog's work directory (or its nearest parent)
+    assert session._host_checks().rsyslog_free_bytes > 0

@@ -183,7 +183,8 @@ def test_rsyslog_sizes_are_binary_with_lower_case_suffixes(text, size):
 
 def test_rsyslog_queue_survives_max_disk_over_rate_times_record_size():
     queue = rsyslog_queue(sender("rsyslog", outage="10m", peak_rate=120), None)
-    assert queue.max_disk_bytes == 2 ** 30                       # the default "1g"
+    assert queue.max_disk_bytes == 2 ** 30                       # sized: the floor, "1g"
+    assert queue.sized and queue.max_disk == "1g"
     assert queue.survives == 2 ** 30 // (120 * RSYSLOG_RECORD_BYTES) == 4369
     assert queue.enough and queue.promise == 600
     assert queue.needed == "155m"                                # 120 * 600 * 1.1 * 2 KiB
@@ -199,6 +200,37 @@ def test_rsyslog_queue_too_small_for_the_outage_promises_less_and_names_the_size
     assert not queue.enough and queue.promise == 256
     assert queue.needed == "3094m"                               # 200 * 7200 * 1.1 * 2 KiB
     assert queue.words().startswith("Survives a receiver outage of 4 minutes at 200")
+
+
+def test_rsyslog_queue_unset_is_sized_from_outage_times_rate_above_the_1g_floor():
+    queue = rsyslog_queue(sender("rsyslog", outage="2h", peak_rate=200), None)
+    # 200 records/s * 7200 s * 1.1 * 2 KiB = 3093.75 MiB, rounded up to whole MiB
+    assert queue.sized and queue.max_disk == "3094m" == queue.needed
+    assert queue.max_disk_bytes == 3094 * 2 ** 20
+    assert queue.enough and queue.promise == 7200
+    assert queue.how_sized() == (
+        "queue.maxDiskSpace = 3094m, sized from remote.outage (2 hours) x 200 records/s + 10% "
+        "at about 2 KiB a record, at least 1g (rsyslog.queue_max_disk not set)")
+    # the planned rate comes from this host's log when no peak_rate is given
+    measured = rsyslog_queue(sender("rsyslog", outage="1h"), Measured(230))
+    assert measured.rate == 500 and measured.max_disk == "3868m"   # 500 * 3600 * 1.1 * 2 KiB
+    # no outage asked for: the floor
+    assert rsyslog_queue(sender("rsyslog", outage="0", peak_rate=100), None).max_disk == "1g"
+
+
+def test_rsyslog_queue_given_by_the_admin_is_kept_whatever_the_outage():
+    queue = rsyslog_queue(sender("rsyslog", {"queue_max_disk": "2g"}, outage="2h",
+                                 peak_rate=200), None)
+    assert not queue.sized and queue.max_disk == "2g" and queue.max_disk_bytes == 2 * 2 ** 30
+    assert not queue.enough
+    assert queue.how_sized() == ("queue.maxDiskSpace = 2g, given in the answers "
+                                 "(rsyslog.queue_max_disk)")
+    # written as typed, even when it is a whole number of GiB or below a MiB
+    for typed in ("2048m", "512k"):
+        assert rsyslog_queue(sender("rsyslog", {"queue_max_disk": typed}), None).max_disk == typed
+    # a blank answer (the TUI's empty field) means sized
+    assert rsyslog_queue(sender("rsyslog", {"queue_max_disk": ""}, outage="2h",
+                                peak_rate=200), None).sized
 
 
 def test_rsyslog_queue_without_an_outage_says_what_it_holds():
@@ -218,6 +250,8 @@ def test_rsyslog_queue_without_an_outage_says_what_it_holds():
     ("remote", "mode", "sometimes", "auto, immediate, forward"),
     ("rsyslog", "queue_max_disk", "1G", "rsyslog.queue_max_disk"),
     ("rsyslog", "queue_max_disk", "2t", "rsyslog.queue_max_disk"),
+    ("rsyslog", "queue_max_disk", "0", "a size like 512m or 2g"),
+    ("rsyslog", "queue_max_disk", "lots", "a size like 512m or 2g"),
 ])
 def test_bad_sizing_input_is_refused_naming_the_field_and_what_is_allowed(section, key, value,
                                                                         words):

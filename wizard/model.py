@@ -428,9 +428,10 @@ class RsyslogSection(_Section):
         False, description="Log auth.*, authpriv.* and daemon.* to /var/log/secure (a drop-in "
         "of its own), which the STIGs check as \"remote access methods are monitored\" "
         "(RHEL-08-010070, RHEL-09-652030, RHEL-10-200647).")
-    queue_max_disk: DiskSize = Field(
-        "1g", description="Disk the sender's forwarding queue may use while the receiver is "
-        "unreachable (rsyslog queue.maxDiskSpace).")
+    queue_max_disk: Annotated[Optional[DiskSize], BeforeValidator(_blank_to_none)] = Field(
+        None, description="Disk the sender's forwarding queue may use while the receiver is "
+        "unreachable (rsyslog queue.maxDiskSpace); not set = sized from the outage and peak rate "
+        "(about 2 KiB a record, at least 1g).")
     remote_dir: Annotated[str, _rule(_absolute_path), _rule(_template_text)] = Field(
         "/var/log/remote", description="Receiver: one directory per sender under it "
         "(<remote_dir>/<host>/audit.log, the host being the name of the connecting address).")

@@ -113,7 +113,8 @@ def dropin_checks(host, facts, answers, state) -> List[Finding]:
                     % package))
     files = rsyslog_config.read_files(host)
     try:
-        path, text = rsyslog_method.dropin(files, answers, facts.layout)
+        path, text = rsyslog_method.dropin(files, answers, facts.layout,
+                                            event_rate=facts.event_rate)
     except PlanError as error:
         return findings + [Finding("error", "rsyslog configuration", str(error))]
     files[path] = text

@@ -25,7 +25,8 @@ from wizard.plan.core import Plan, PreviewItem, plan as make_plan
 from wizard.plan.errors import PlanError
 from wizard.plan.ledger import read_ledger
 from wizard.plan.preflight import HostChecks, preflight
-from wizard.plan.queues import native_queues, rsyslog_queue
+from wizard.plan.queues import RSYSLOG_WORK_DIR, native_queues, rsyslog_queue
+from wizard.plan.methods.rsyslog_dropins import QUEUE_NAME
 from wizard.plan.security import planning_paths
 from wizard.probe import SystemState, read_system_state
 from wizard.receiver_answers import receiver_answers_text
@@ -306,6 +307,11 @@ class Session:
             queue = self._host.path(a.remote.queue_file)
             checks.queue_free_bytes = _free_bytes(queue)
             checks.queue_file_bytes = queue.stat().st_size if queue.is_file() else 0
+        if a.role == "sender" and a.method == "rsyslog":
+            work = self._host.path(RSYSLOG_WORK_DIR)
+            checks.rsyslog_free_bytes = _free_bytes(work)
+            checks.rsyslog_queue_bytes = sum(f.stat().st_size for f in work.glob(QUEUE_NAME + "*")
+                                             if f.is_file()) if work.is_dir() else 0
         if a.auditd.name_format in ("fqd", "numeric"):
             checks.name_resolves = _resolves(self._host.runner, self.facts.hostname)
         if a.method == "rsyslog" and a.security.encryption == "tls":

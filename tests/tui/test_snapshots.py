@@ -271,8 +271,8 @@ def rsyslog_app(tmp_path, console, start_at, role):
 @pytest.mark.parametrize("step,role", [(4, "sender"), (6, "receiver")])
 def test_rsyslog_step(snap_compare, tmp_path, console, step, role):
     """The rsyslog method. Step 4 (sender): Receiver host or IP, rsyslog's Receiver port 6514
-    and Disk queue limit 1g, and no audisp-remote setting (mode, queue depth, network failure,
-    heartbeat); the preview is the new /etc/rsyslog.d/auditd-wizard-forward.conf with omfwd to
+    and Disk queue limit empty (sized from the outage), no audisp-remote setting (mode, queue
+    depth, network failure, heartbeat); the preview is the new /etc/rsyslog.d/auditd-wizard-forward.conf with omfwd to
     logs.example.com port 6514. Step 6 (receiver): Listen port 6514 and Sender logs under
     /var/log/remote only (no tcp_* settings); the preview is auditd-wizard-collect.conf with
     imtcp on 6514."""

@@ -14,6 +14,7 @@ from wizard.detect import applied, native, rsyslog
 from wizard.detect.found import Found
 from wizard.model import Answers, field_error
 from wizard.plan.methods import rsyslog_dropins
+from wizard.plan.queues import rsyslog_queue
 
 READERS = {"audisp-remote": native, "rsyslog": rsyslog}
 STOCK_DISK_ACTION = "suspend"   # auditd.conf as audit ships it on EL8/9/10
@@ -47,14 +48,30 @@ class _Collector:
         target[key] = value
 
 
-def _rsyslog_differences(host, answers: Answers, end: Found) -> Tuple[Answers, List[str]]:
-    """The lab CA marker, then what planning the drop-in again would not write."""
+def _rsyslog_differences(host, answers: Answers, end: Found, event_rate) -> Tuple[Answers, List[str]]:
+    """The lab CA marker, a queue the wizard sized, then what planning the drop-in again would
+    not write."""
     if end.role == "receiver" and answers.security.encryption == "tls" and \
             rsyslog.lab_certificates(host, answers):
         answers = answers.model_copy(update={"security": answers.security.model_copy(
             update={"lab_certificates": True})})
-    make = rsyslog_dropins.sender_dropin if end.role == "sender" else rsyslog_dropins.receiver_dropin
-    return answers, rsyslog.differences(end.path, host.read_text(end.path) or "", make(answers))
+    if end.role == "sender":
+        answers = _sized_queue(host, answers, event_rate)
+        made = rsyslog_dropins.sender_dropin(answers, event_rate=event_rate)
+    else:
+        made = rsyslog_dropins.receiver_dropin(answers)
+    return answers, rsyslog.differences(end.path, host.read_text(end.path) or "", made)
+
+
+def _sized_queue(host, answers: Answers, event_rate) -> Answers:
+    """queue.maxDiskSpace reads back as unset (sized again from the outage and rate) when the
+    wizard sized it and the file still holds what sizing gives; otherwise as the value."""
+    unset = answers.model_copy(update={"rsyslog": answers.rsyslog.model_copy(
+        update={"queue_max_disk": None})})
+    if answers.rsyslog.queue_max_disk and applied.queue_was_sized(host, "sender", "rsyslog") \
+            and rsyslog_queue(unset, event_rate).max_disk == answers.rsyslog.queue_max_disk:
+        return unset
+    return answers
 
 
 def _describe(found: Found, method: str) -> str:
@@ -116,6 +133,6 @@ def detect(host, facts) -> Detected:
     out.unrepresented += shown.unrepresented
     answers = Answers.model_validate(out.data)
     if method == "rsyslog":
-        answers, notes = _rsyslog_differences(host, answers, shown)
+        answers, notes = _rsyslog_differences(host, answers, shown, facts.event_rate)
         out.unrepresented += notes
     return Detected(answers, configured=True, role=shown.role, unrepresented=out.unrepresented)

@@ -35,6 +35,17 @@ def last_applied(host) -> Optional[Tuple[str, Dict[str, Any]]]:
     return None
 
 
+def queue_was_sized(host, role: str, method: str) -> bool:
+    """True when the last applied answers of this role and method left rsyslog.queue_max_disk
+    unset (the wizard sized the queue from the outage and rate)."""
+    found = last_applied(host)
+    if found is None:
+        return False
+    data = found[1]
+    return (data.get("role", "sender") == role and data.get("method", "audisp-remote") == method
+            and (data.get("rsyslog") or {}).get("queue_max_disk") in (None, ""))
+
+
 def answer_only_fields(host, role: str, method: str, file_mode: Optional[str] = None):
     """(dotted, value, source) for ANSWER_ONLY, from the last applied answers of the same role
     and method; and `remote.mode = auto` when those answers said auto and the file's mode is

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from wizard.plan.queues import duration_words, mib, native_queues
+from wizard.plan.queues import RSYSLOG_WORK_DIR, duration_words, mib, native_queues, rsyslog_queue
 
 BLOCKER, WARNING, NOTE = "blocker", "warning", "note"
 _ORDER = {BLOCKER: 0, WARNING: 1, NOTE: 2}
@@ -29,6 +29,8 @@ class HostChecks:
     """What the Session read from the host for the checks the planner cannot make (pure)."""
     queue_free_bytes: Optional[int] = None      # free space where the forward queue goes
     queue_file_bytes: int = 0                   # size of the queue file already there
+    rsyslog_free_bytes: Optional[int] = None    # free space in rsyslog's work directory
+    rsyslog_queue_bytes: int = 0                # the forward queue's files already there
     name_resolves: Optional[bool] = None        # None: not asked (name_format does not need it)
     certificate_problems: List[str] = field(default_factory=list)
 
@@ -49,6 +51,18 @@ def preflight(plan, answers, facts, checks: HostChecks) -> List[Finding]:
                                  % (a.remote.queue_file, mib(needed), queues.queue_depth,
                                     duration_words(queues.outage), queues.rate,
                                     checks.queue_free_bytes // 2**20)))
+    if a.role == "sender" and a.method == "rsyslog" and checks.rsyslog_free_bytes is not None:
+        queue = rsyslog_queue(a, facts.event_rate)
+        # queue files already there (records kept from an outage) are part of the limit
+        needed = queue.max_disk_bytes - checks.rsyslog_queue_bytes
+        if needed > checks.rsyslog_free_bytes:
+            found.append(Finding(BLOCKER, 4, "the rsyslog forward queue may use %s in %s "
+                                 "(queue.maxDiskSpace = %s, for an outage of %s at %d records/s), "
+                                 "but its filesystem has %d MiB free; lower remote.outage, "
+                                 "remote.peak_rate or rsyslog.queue_max_disk, or free space first"
+                                 % (mib(needed), RSYSLOG_WORK_DIR, queue.max_disk,
+                                    duration_words(queue.outage), queue.rate,
+                                    checks.rsyslog_free_bytes // 2**20)))
     if checks.name_resolves is False:
         found.append(Finding(BLOCKER, 2, "name_format = %s: this host's name %s does not resolve "
                              "(getent hosts), and auditd refuses to start when it cannot look it "

@@ -220,6 +220,7 @@ RSYSLOG_RECORD_BYTES = 2048     # disk per queued record: seen with rsyslogd 8.2
                                 # imuxsock, the record + ~390 B (613 B for a 233-byte record,
                                 # 813 B for 422 B); imjournal adds the journal's fields: 2 KiB
 RSYSLOG_WORK_DIR = "/var/lib/rsyslog"
+RSYSLOG_DISK_FLOOR = 2 ** 30    # a sized queue is at least 1g (the wizard's earlier fixed size)
 _RSYSLOG_SIZE = re.compile(r"([0-9]+)([kmg]?)")
 _RSYSLOG_UNIT = {"": 1, "k": 2 ** 10, "m": 2 ** 20, "g": 2 ** 30}
 
@@ -241,10 +242,33 @@ class RsyslogQueue:
     rate_source: str
     outage: int
     max_disk_bytes: int
+    given: str = ""             # the answer as typed; "": sized from the outage and rate
+
+    @property
+    def sized(self) -> bool:
+        return not self.given
+
+    @property
+    def max_disk(self) -> str:
+        """queue.maxDiskSpace as written: the answer as typed, or sized: "1g" or whole MiB."""
+        if self.given:
+            return self.given
+        if self.max_disk_bytes % 2 ** 30 == 0:
+            return "%dg" % (self.max_disk_bytes // 2 ** 30)
+        return "%dm" % _ceil_div(self.max_disk_bytes, 2 ** 20)
 
     @property
     def survives(self) -> int:
         return int(self.max_disk_bytes / (self.rate * RSYSLOG_RECORD_BYTES))
+
+    def how_sized(self) -> str:
+        if not self.sized:
+            return "queue.maxDiskSpace = %s, given in the answers (rsyslog.queue_max_disk)" \
+                % self.max_disk
+        return ("queue.maxDiskSpace = %s, sized from remote.outage (%s) x %d records/s + 10%% at "
+                "about %d KiB a record, at least 1g (rsyslog.queue_max_disk not set)"
+                % (self.max_disk, duration_words(self.outage), self.rate,
+                   RSYSLOG_RECORD_BYTES // 1024))
 
     @property
     def promise(self) -> int:
@@ -253,8 +277,7 @@ class RsyslogQueue:
     @property
     def needed(self) -> str:
         """The queue_max_disk the outage asks for (+10%), in whole MiB ("155m")."""
-        wanted = _ceil_div(self.rate * self.outage * HEADROOM_PERCENT * RSYSLOG_RECORD_BYTES, 100)
-        return "%dm" % _ceil_div(wanted, 2 ** 20)
+        return "%dm" % _rsyslog_needed_mib(self.rate, self.outage)
 
     @property
     def enough(self) -> bool:
@@ -268,7 +291,17 @@ class RsyslogQueue:
                 "the receiver is away)." % (head, self.rate, mib(self.max_disk_bytes), work_dir))
 
 
+def _rsyslog_needed_mib(rate: int, outage: int) -> int:
+    wanted = _ceil_div(rate * outage * HEADROOM_PERCENT * RSYSLOG_RECORD_BYTES, 100)
+    return _ceil_div(wanted, 2 ** 20)
+
+
 def rsyslog_queue(answers, event_rate) -> RsyslogQueue:
+    """The answer rsyslog.queue_max_disk when given; not set: sized from the outage and rate."""
     rate = planned_rate(answers.remote.peak_rate, event_rate)
-    return RsyslogQueue(rate.per_second, rate.source, duration_seconds(answers.remote.outage),
-                        rsyslog_size_bytes(answers.rsyslog.queue_max_disk))
+    outage = duration_seconds(answers.remote.outage)
+    given = answers.rsyslog.queue_max_disk
+    if given:
+        return RsyslogQueue(rate.per_second, rate.source, outage, rsyslog_size_bytes(given), given)
+    size = max(RSYSLOG_DISK_FLOOR, _rsyslog_needed_mib(rate.per_second, outage) * 2 ** 20)
+    return RsyslogQueue(rate.per_second, rate.source, outage, size)

@@ -48,7 +48,8 @@ def planning_paths(layout) -> List[str]:
     return dropin_paths(layout) + [auditd.UNIT_DROPIN]
 
 
-def dropin(files, answers, layout, note=lambda step, text: None) -> Tuple[str, str]:
+def dropin(files, answers, layout, note=lambda step, text: None,
+           event_rate=None) -> Tuple[str, str]:
     """(path, text) of the drop-in this end gets, fitted to the rest of the rsyslog
     configuration in `files` (rsyslog_fit; raises PlanError on a conflict)."""
     own = tuple(dropin_paths(layout)) + (access_path(layout),)    # the wizard's own files
@@ -58,7 +59,7 @@ def dropin(files, answers, layout, note=lambda step, text: None) -> Tuple[str, s
     for text in fit.notes:
         note(8 if is_tls(answers) else (4 if sender else 6), text)
     if sender:
-        return path, sender_dropin(answers, fit.skip_globals, _imjournal(fit, note))
+        return path, sender_dropin(answers, fit.skip_globals, _imjournal(fit, note), event_rate)
     return path, receiver_dropin(answers, fit.skip_globals, fit.load_imtcp)
 
 
@@ -109,7 +110,7 @@ def plugin(ctx) -> None:
 def remote(ctx) -> None:
     """The rsyslog drop-in that forwards the audit facility, fitted to the rest of the rsyslog
     configuration; records from audit's syslog plugin pass journald and imjournal unlimited."""
-    path, text = dropin(ctx.files, ctx.answers, ctx.layout, ctx.note)
+    path, text = dropin(ctx.files, ctx.answers, ctx.layout, ctx.note, ctx.facts.event_rate)
     ctx.drafts.replace(4, path, text, mode=0o644)
     _say_what_survives(ctx)
     ctx.note(4, FORWARD_NOTES[ctx.answers.rsyslog.forward])
@@ -147,7 +148,8 @@ FORWARD_NOTES = {
 def _say_what_survives(ctx) -> None:
     """The disk queue against the outage asked for (issue #16 item 1, the rsyslog method)."""
     queue = rsyslog_queue(ctx.answers, ctx.facts.event_rate)
-    ctx.note(4, "%s Rate: %d records/s, %s." % (queue.words(), queue.rate, queue.rate_source))
+    ctx.note(4, "%s Rate: %d records/s, %s; %s." % (queue.words(), queue.rate, queue.rate_source,
+                                                   queue.how_sized()))
     if not queue.enough:
         ctx.warn(4, "remote.outage asks for %s at %d records/s, but rsyslog.queue_max_disk = %s "
                     "holds about %s (about %d KiB a record on disk): set it to at least %s, or "
@@ -173,7 +175,7 @@ def selinux_firewall(ctx) -> None:
 def receiver(ctx) -> None:
     """imtcp drop-in and the per-sender files."""
     _require_tls_names(ctx)
-    path, text = dropin(ctx.files, ctx.answers, ctx.layout, ctx.note)
+    path, text = dropin(ctx.files, ctx.answers, ctx.layout, ctx.note, ctx.facts.event_rate)
     ctx.drafts.replace(6, path, text, mode=0o644)
     ctx.note(6, "Each sender's records go to %s/<name of the sender's address>/audit.log: the "
                 "name comes from the connection (DNS, else the address), never from the host "

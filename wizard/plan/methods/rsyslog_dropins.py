@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import FrozenSet, List
 
+from wizard.plan.queues import rsyslog_queue
+
 SENDER_DROPIN = "auditd-wizard-forward.conf"
 RECEIVER_DROPIN = "auditd-wizard-collect.conf"
 QUEUE_NAME = "auditd-wizard-forward"
@@ -69,11 +71,12 @@ def _imjournal_unlimited() -> List[str]:
             "$imjournalRatelimitInterval 0"]
 
 
-def sender_dropin(answers, skip_globals: FrozenSet[str] = frozenset(), imjournal: bool = False) -> str:
+def sender_dropin(answers, skip_globals: FrozenSet[str] = frozenset(), imjournal: bool = False,
+                  event_rate=None) -> str:
     """/etc/rsyslog.d/auditd-wizard-forward.conf: forward the audit facility only, or (forward =
     "all") every message of this host. Either way the audit records stay out of the local log
     files: auditd keeps its own log. `imjournal`: rsyslog reads the journal with imjournal (its
-    rate limit is lifted)."""
+    rate limit is lifted). `event_rate`: this host's, to size an unset queue_max_disk."""
     r, s = answers.rsyslog, answers.security
     tls, everything = is_tls(answers), r.forward == "all"
     if everything:
@@ -98,7 +101,7 @@ def sender_dropin(answers, skip_globals: FrozenSet[str] = frozenset(), imjournal
                    "       StreamDriverAuthMode=\"x509/name\"",
                    "       StreamDriverPermittedPeers=%s" % _q(",".join(sender_peer_names(answers)))]
     action += ["       queue.type=\"LinkedList\" queue.filename=%s" % _q(QUEUE_NAME),
-               "       queue.maxDiskSpace=%s queue.saveOnShutdown=\"on\"" % _q(r.queue_max_disk),
+               "       queue.maxDiskSpace=%s queue.saveOnShutdown=\"on\"" % _q(rsyslog_queue(answers, event_rate).max_disk),
                "       action.resumeRetryCount=\"-1\" action.resumeInterval=\"10\")"]
     stay = "# audit records stay out of /var/log/messages: auditd keeps its own log"
     if everything:
