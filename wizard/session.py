@@ -24,9 +24,9 @@ from wizard.packaged import packaged_defaults
 from wizard.plan.core import Plan, PreviewItem, plan as make_plan
 from wizard.plan.errors import PlanError
 from wizard.plan.ledger import read_ledger
+from wizard.plan.methods.rsyslog_dropins import QUEUE_NAME
 from wizard.plan.preflight import HostChecks, preflight
 from wizard.plan.queues import RSYSLOG_WORK_DIR, native_queues, rsyslog_queue
-from wizard.plan.methods.rsyslog_dropins import QUEUE_NAME
 from wizard.plan.security import planning_paths
 from wizard.probe import SystemState, read_system_state
 from wizard.receiver_answers import receiver_answers_text
