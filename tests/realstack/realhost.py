@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import time
 from types import SimpleNamespace
@@ -183,7 +184,15 @@ def run_story(lab: ElLab) -> Dict[str, Any]:
 
     nonce = secrets.token_hex(6)        # the form `auditd-wizard test` tags its events with
     seen["nonce"] = nonce
-    seen["fed"] = lab.run("sender", ["/usr/sbin/audisp-remote"],
+    # auditctl -m needs CAP_AUDIT_WRITE, which the machine lacks: a second audisp-remote carries
+    # the tagged record. The running one (forward mode, the default) holds the queue file, so this
+    # one reads the applied file in immediate mode, bound over it in a mount namespace of its own.
+    applied = lab.read("sender", "/etc/audit/audisp-remote.conf") or ""
+    (lab.share("sender") / "feed-remote.conf").write_text(
+        re.sub(r"(?m)^mode = .*$", "mode = immediate", applied))
+    seen["fed"] = lab.run("sender", ["unshare", "--mount", "--", "sh", "-c",
+                                     'mount --bind "$1" /etc/audit/audisp-remote.conf && '
+                                     'exec /usr/sbin/audisp-remote', "sh", "/srv/lab/feed-remote.conf"],
                           input=tagged_record(HOSTNAMES["sender"], nonce), timeout=60)
     seen["expect"] = _wizard(lab, "receiver", "test", "--expect", nonce, "--node",
                              HOSTNAMES["sender"], "--wait", "15")

@@ -39,9 +39,12 @@ grep -v '^#' $EL/packages.txt | while read -r name version release arch state pa
         echo "%install"; echo "mkdir -p %{buildroot}"
         if [ "$payload" != - ]; then
             echo "cp -a /srv/el-build/payload/$payload/. %{buildroot}/"
+            if [ "$name" = audispd-plugins ]; then echo "mkdir -p %{buildroot}/var/spool/audit"; fi
             echo "%files"
             (cd /srv/el-build/payload/$payload && find . -type f | sed 's#^\.##' | sort | while read -r p; do
                 case $p in /etc/*) echo "%config(noreplace) $p";; *) echo "$p";; esac; done)
+            # EL's audispd-plugins owns the forward-mode queue's folder (audit.spec); Debian's does not
+            if [ "$name" = audispd-plugins ]; then echo "%attr(0700,root,root) %dir /var/spool/audit"; fi
         else
             echo "%files"
         fi
