@@ -1,6 +1,7 @@
 """Trial apply: an unconfirmed trial reverts byte for byte by itself (even after the wizard
 has exited), a confirmed one stays; on a real host the timer is a transient systemd unit."""
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -105,7 +106,11 @@ def test_cli_confirm_and_its_refusals(root, tmp_path, capsys):
 
 def test_rollback_if_unconfirmed_by_hand(root, tmp_path):
     before = tree(root)
-    tx_id = Session.open(str(root), str(tmp_path / "a.toml")).apply_trial(600).tx.tx_id
+    armed = Session.open(str(root), str(tmp_path / "a.toml")).apply_trial(600)
+    tx_id = armed.tx.tx_id
+    # the sandbox's timer is a process this test started: after the rollback by hand it would
+    # only wait out its 600 s (CI's clean machine found it still sleeping)
+    os.kill(int(armed.trial.timer.split()[1]), signal.SIGTERM)
     assert main(["rollback", tx_id, "--if-unconfirmed", "--root", str(root)]) == 0
     assert tree(root) == before
     with pytest.raises(trial.TrialError):
