@@ -48,8 +48,8 @@ def step_text(pane) -> str:
         lines.append(pane.role_note())
     for row in pane.shown_rows():
         lines.append(f"{row.spec.label}: {field_help(row.spec.dotted)}")
-    if pane.GUIDE_NOTE:
-        lines += ["", "Why not what the guides say: " + pane.GUIDE_NOTE]
+    if pane.guide_note():
+        lines += ["", pane.guide_note()]
     return "\n".join(lines)
 
 

@@ -31,3 +31,12 @@ class SELinuxFirewallPane(StepPane):
                   "exists. Port 60 needs nothing; another port is labelled with `semanage "
                   "port -a -t audit_port_t`. It also opens the port on the sender: outgoing "
                   "traffic is not blocked; the receiver is the one that must accept.")
+    # The boolean and audit_port_t are audisp-remote's; rsyslogd runs as syslogd_t.
+    GUIDE_BY_METHOD = {
+        "rsyslog": ("`semanage port -a -t syslogd_port_t -p tcp 514` fails: tcp/514 already "
+                    "has a type (rsh_port_t) that rsyslogd may use as it is, like 6514 "
+                    "(syslog_tls_port_t). The wizard labels only a port rsyslogd cannot use "
+                    "yet (syslogd_port_t, or syslog_tls_port_t with TLS). Guides also open the "
+                    "port on the sender: outgoing traffic is not blocked; the receiver is the "
+                    "one that must accept."),
+    }

@@ -31,6 +31,7 @@ class StepPane(VerticalScroll):
     FIELDS: ClassVar[Tuple[FieldSpec, ...]] = ()
     ROLES: ClassVar[Tuple[str, ...]] = ("sender", "receiver")
     GUIDE_NOTE: ClassVar[str] = ""       # why not what the popular guide says
+    GUIDE_BY_METHOD: ClassVar[Dict[str, str]] = {}   # the guide note for one method, when it differs
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -63,7 +64,7 @@ class StepPane(VerticalScroll):
         yield Plain("", classes="preview")
         yield from self.compose_after_preview()
         if self.GUIDE_NOTE:
-            yield Plain("Why not what the guides say: " + self.GUIDE_NOTE, classes="guide-note")
+            yield Plain(self.guide_note(), classes="guide-note")
 
     def compose_extra(self) -> ComposeResult:
         """Extra widgets between the form and the preview (step 8's plan error)."""
@@ -85,6 +86,11 @@ class StepPane(VerticalScroll):
         """What this step does, for the method (and role) chosen on Welcome."""
         return self.BY_METHOD.get(self.session.answers.method, self.EXPLANATION)
 
+    def guide_note(self) -> str:
+        """Why not the guide's commands, for the method chosen on Welcome (empty: no note)."""
+        note = self.GUIDE_BY_METHOD.get(self.session.answers.method, self.GUIDE_NOTE)
+        return "Why not what the guides say: " + note if note else ""
+
     def role_note(self) -> str:
         role = self.session.answers.role
         other = "receiver" if role == "sender" else "sender"
@@ -101,6 +107,8 @@ class StepPane(VerticalScroll):
         note.update("" if self.applies else self.role_note())
         note.display = not self.applies
         self.query_one(".explanation", Static).update(self.explanation())
+        for guide in self.query(".guide-note").results(Static):
+            guide.update(self.guide_note())
         for row in self._rows:
             shown = self._shown(row)
             row.display = shown
