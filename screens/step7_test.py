@@ -5,7 +5,7 @@ the sender's tagged event. Each step shows what ran and what it saw."""
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Optional, Tuple
 
 from textual import work
 from textual.app import ComposeResult
@@ -78,29 +78,30 @@ class DeliveryTestPane(StepPane):
                               else "#test-nonce", Input)
 
     # ------------------------------------------------------------------ what F5 will do
-    def input_problem(self) -> Optional[str]:
-        """Why F5 cannot run with what is typed, in words (None when it can)."""
+    def input_problem(self) -> Optional[Tuple[str, str]]:
+        """(the field's selector, why F5 cannot run with what is typed), or None when it can."""
         if self.session.answers.role == "sender":
             ssh = self._value("#test-ssh")
             if ssh and not SSH_TARGET.fullmatch(ssh):
-                return (f"Receiver over ssh: {show(ssh)} is not user@host or host "
-                        "(ssh runs `auditd-wizard test --expect` there)")
+                return "#test-ssh", (f"Receiver over ssh: {show(ssh)} is not user@host or host "
+                                     "(ssh runs `auditd-wizard test --expect` there)")
             return None
         tag = self._value("#test-nonce").lower()
         if not tag:
-            return "Tag from the sender: type the 12 hex digits the sender's test printed"
+            return "#test-nonce", "Tag from the sender: type the 12 hex digits the sender's test printed"
         if not TAG.fullmatch(tag):
-            return (f"Tag from the sender: {show(tag)} is not a tag; it is 12 hex digits "
-                    "(0-9, a-f) like 3f9c0a1b2d4e")
+            return "#test-nonce", (f"Tag from the sender: {show(tag)} is not a tag; it is 12 hex "
+                                   "digits (0-9, a-f) like 3f9c0a1b2d4e")
         node = self._value("#test-node")
         problem = hostname(node) if node else None
-        return f"Sender's node name: {problem}" if problem else None
+        return ("#test-node", f"Sender's node name: {problem}") if problem else None
 
     def plan_line(self) -> str:
         """What F5 will do with these answers and inputs."""
         a = self.session.answers
         if a.role == "receiver":
-            tag = self._value("#test-nonce").lower() or "<tag>"
+            tag = self._value("#test-nonce").lower()
+            tag = tag if TAG.fullmatch(tag) else "<tag>"    # the message under the field says why
             node = self._value("#test-node")
             return (f"F5 searches the received records for the test event tagged {tag}"
                     + (f" from node {node}" if node else "") + " for up to 10 s.")
@@ -117,12 +118,14 @@ class DeliveryTestPane(StepPane):
         if event.input.id and event.input.id.startswith("test-"):
             self._show_inputs()
 
-    def _show_inputs(self) -> None:
+    def _show_inputs(self, asked: bool = False) -> None:
+        """The one message about the inputs, under them: once something is typed, or F5 asked."""
         problem = self.input_problem()
         typed = any(self._value(s) for s in ("#test-ssh", "#test-nonce", "#test-node"))
+        shown = bool(problem and (typed or asked))
         error = self.query_one(".test-error", Static)
-        error.update(in_words(problem) if problem and typed else "")
-        error.display = bool(problem and typed)
+        error.update(in_words(problem[1]) if problem and shown else "")
+        error.display = shown
         self.query_one(".test-plan", Static).update(self.plan_line())
 
     def refresh_preview(self) -> None:
@@ -144,8 +147,9 @@ class DeliveryTestPane(StepPane):
         if self.running:
             return
         problem = self.input_problem()
-        if problem:
-            self.notify(problem, severity="warning", title="Test not started")
+        if problem:     # said once, under the fields (no toast repeating it)
+            self._show_inputs(asked=True)
+            self.query_one(problem[0], Input).focus()
             return
         self.running = True
         self.refresh_bindings()

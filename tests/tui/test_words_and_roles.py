@@ -129,13 +129,17 @@ def test_step7_on_a_receiver_refuses_a_tag_that_is_not_one(tmp_path):
         await pilot.pause()
         seen["running"] = app.frame.pane(7).running
         seen["notes"] = [n.message for n in app._notifications]
+        seen["screen"] = "\n".join(str(w.render()) for w in app.screen.query("Static")
+                                   if w.display and w.parent.display)
         await type_into(pilot, "#test-nonce", "0123456789AB")
         seen["good"] = str(app.frame.pane(7).query_one(".test-error").render())
         seen["plan"] = str(app.frame.pane(7).query_one(".test-plan").render())
 
     drive(app, scenario)
-    assert '"zzz" is not a tag; it is 12 hex digits' in seen["message"]
-    assert not seen["running"] and any("not a tag" in n for n in seen["notes"])
+    assert seen["message"].startswith('Tag from the sender: "zzz" is not a tag; it is 12 hex')
+    # said once, under the field: F5 neither toasts it again nor echoes zzz as the tag to find
+    assert not seen["running"] and not any("not a tag" in n for n in seen["notes"])
+    assert seen["screen"].count("not a tag") == 1 and "tagged zzz" not in seen["screen"]
     assert seen["good"] == "" and "tagged 0123456789ab" in seen["plan"]
 
 
