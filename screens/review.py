@@ -14,7 +14,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
+from wizard.plan.core import PreviewItem
 from wizard.plan.errors import PlanError
+from wizard.plan.ledger import RECORD_HEADING
 from wizard.steps import STEPS
 from screens.ask import Ask
 from screens.confirm_apply import ConfirmApplyScreen
@@ -50,6 +52,12 @@ def plan_text(session, colour: bool):
     except Exception as error:
         return None, f"Cannot plan yet: {error}"
     out = Text()
+    record = plan.own_record()
+    if record:     # applied first, counted in "N changes" like the rest
+        out.append(f"== {RECORD_HEADING}\n", style="bold" if colour else "")
+        out.append_text(render_preview([PreviewItem(c.describe(), "command", "") for c in record],
+                                       colour))
+        out.append("\n\n")
     for step in STEPS:
         step_plan = plan.steps[step.number]
         if not step_plan.has_changes:
@@ -114,7 +122,7 @@ class ReviewScreen(Screen):
         self._total = 0     # changes in the transaction being applied (from its events)
         if fixes is None:
             self.plan, self._text = plan_text(session, colour)
-            self.count = len(self.plan.changes) if self.plan is not None else 0
+            self.count = len(self.plan.transaction()) if self.plan is not None else 0
             if self.count:
                 self.blockers, before = preflight_text(session, colour)
                 self._text.append_text(before)
@@ -158,7 +166,7 @@ class ReviewScreen(Screen):
         if status != "rolled-back":
             return
         self.plan, self._text = plan_text(self.session, self.colour)
-        self.count = len(self.plan.changes) if self.plan is not None else 0
+        self.count = len(self.plan.transaction()) if self.plan is not None else 0
         self.state, self.result = "review", None
         self.query_one(".pane-title", Static).update(f"Review & apply: {self.count} change(s)")
         self.query_one("#plan-text", Static).update(self._text)
@@ -230,8 +238,6 @@ class ReviewScreen(Screen):
         self.query_one("#progress").display = True
         log = self.query_one("#apply-log", LineLog)
         log.display = True
-        # No count of our own here: the transaction's start event gives it, and it includes
-        # the wizard's ledger update (one more than the plan's changes on the host).
         log.write("Applying...")
         self._set_progress(0, self.count)
         for choice in self.query(TrialChoice):

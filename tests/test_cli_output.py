@@ -41,7 +41,8 @@ def test_apply_and_rollback_print_one_line_per_change_with_its_result(root, caps
     lines = err.strip().splitlines()
     changes = [l for l in lines if l.startswith("[")]
     # 8 with the delivery defaults: mode = forward and heartbeat_timeout = 30 are set too
-    assert changes[0] == "[1/6] Update the wizard's ledger of what it set (8 recorded) ... done"
+    assert changes[0] == ("[1/6] Record what auditd-wizard set in /var/lib/auditd-wizard/ledger "
+                          "(8 recorded) ... done")
     assert changes[1] == "[2/6] Install audispd-plugins ... done"
     assert all(l.endswith(" ... done") for l in changes) and len(changes) == 6
     assert len(set(changes)) == len(changes) and not any("[-/" in l for l in lines)
@@ -146,7 +147,9 @@ def test_answering_no_at_the_apply_prompt_exits_5_and_changes_nothing(root, answ
     code, out = _on_a_terminal(["apply", "--answers", str(EXAMPLES / "sender.toml"),
                                 "--root", str(root)], answer)
     assert code == EXIT_DECLINED == 5
-    assert "Apply these 5 changes? [y/N]" in out and "not applied; nothing was changed" in out
+    # 6 = what apply numbers [1/6]..[6/6]: the ledger's record is listed and counted
+    assert "Apply these 6 changes? [y/N]" in out and "not applied; nothing was changed" in out
+    assert "# Record what auditd-wizard set in /var/lib/auditd-wizard/ledger" in out
     assert snapshot(root) == before
 
 

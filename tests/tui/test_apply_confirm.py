@@ -19,7 +19,7 @@ def test_f10_on_review_asks_and_only_y_applies(tmp_path):
     before_files, before_log = host_files(root), len(state(root)["log"])
     app = open_app(root, start_at=9)
     app.session.set_field("remote.server", "logs.example.com")
-    count = len(app.session.plan().changes)
+    count = len(app.session.plan().transaction())     # the ledger's record too
     seen = {}
 
     async def scenario(pilot):
@@ -54,10 +54,9 @@ def test_f10_on_review_asks_and_only_y_applies(tmp_path):
     assert seen["files_after_cancel"] == before_files
     assert not seen["journal_after_cancel"]
     assert "Applied: transaction" in seen["done"]
-    # The log counts the transaction's changes (the plan's + the wizard's ledger) and the
-    # bar ends on the same number: no "Applying 5" above "[1/6]".
+    # The log numbers the changes the question counted and the bar ends on the same number.
     total = int(seen["log"][-2].split("/")[1].split("]")[0])
-    assert total == count + 1 and seen["bar"] == total, seen["log"]
+    assert total == count and seen["bar"] == total, seen["log"]
     assert not any(f"{count} change(s)" in line for line in seen["log"])
     assert host_files(root) != before_files
     assert len(state(root)["log"]) > before_log

@@ -48,7 +48,7 @@ def apply(args) -> int:
         sys.stdout.write(render_plan(session, the_plan))
         sys.stdout.write(render_findings(findings))
         trial = f" as a trial ({args.confirm_within} s to confirm)" if args.confirm_within else ""
-        confirm_or_stop(f"Apply these {len(the_plan.changes)} changes{trial}?", "not applied")
+        confirm_or_stop(f"Apply these {len(the_plan.transaction())} changes{trial}?", "not applied")
     try:
         if args.confirm_within is not None:
             return _trial(session, root, args.confirm_within)

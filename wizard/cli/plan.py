@@ -5,6 +5,7 @@ import sys
 
 from wizard.cli.common import open_session, plan_or_fail, resolve_root
 from wizard.errors import EXIT_OK
+from wizard.plan.ledger import RECORD_HEADING
 from wizard.steps import STEPS
 
 
@@ -21,6 +22,9 @@ def render_plan(session, plan) -> str:
             out.append(item.text.rstrip("\n") if item.kind == "diff" else f"# {item.title}\n{item.text.rstrip()}")
     if not out:
         return "Nothing to change: the host already matches these answers.\n"
+    record = plan.own_record()    # applied first, counted like the rest ("[1/N]")
+    if record:
+        out = [f"== {RECORD_HEADING}"] + [f"# {c.describe()}" for c in record] + out
     return "\n".join(out) + "\n"
 
 

@@ -65,7 +65,12 @@ class Plan:
         """Everything one apply runs. The ledger goes first: a crash after it leaves entries
         whose artifact is unchanged, which the next plan reads as not the wizard's; the other
         order would leave changes nobody owns."""
-        return self.ledger_changes + self.changes if self.changes else []
+        return self.own_record() + self.changes
+
+    def own_record(self) -> List[Change]:
+        """The ledger's changes an apply runs (none when nothing else changes): listed and
+        counted with the others, so "N changes" is what the apply log numbers."""
+        return self.ledger_changes if self.changes else []
 
     def step_changes(self, number: int) -> List[Change]:
         return [c for c in self.changes if c.group == str(number)]

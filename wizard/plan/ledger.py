@@ -19,6 +19,8 @@ from backends.changes import Change, WriteFiles
 from wizard.conf import KeyValueFile
 
 LEDGER_DIR = "/var/lib/auditd-wizard/ledger"
+# It writes files on the host, so Review and `plan` list it and count it like any change.
+RECORD_HEADING = "First: auditd-wizard's own record"
 Ledger = Dict[str, dict]
 
 
@@ -93,7 +95,8 @@ def ledger_changes(old: Ledger, new: Ledger) -> List[Change]:
     parts = ["%d recorded" % len(writes)] if writes else []
     parts += ["%d no longer the wizard's" % len(removes)] if removes else []
     return [WriteFiles(writes=writes, removes=removes, mode=0o600, group="1",
-                       description="Update the wizard's ledger of what it set (%s)" % ", ".join(parts))]
+                       description="Record what auditd-wizard set in %s (%s)"
+                       % (LEDGER_DIR, ", ".join(parts)))]
 
 
 # ---------------------------------------------------------------- keys of audit files
