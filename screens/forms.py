@@ -120,8 +120,9 @@ TEXT_ALLOWED = (
                       "separated by commas or spaces"),
     (("allowed_senders",), "addresses or networks such as 192.0.2.10 or 192.0.2.0/24, "
                            "separated by commas or spaces; empty for any address"),
-    (("client_ports",), "a port N or a range N-M (like 1-1023); empty for any"),
-    (("queue_max_disk",), "a size such as 512m or 2g; empty: sized from the outage"),
+    (("client_ports",), "a port N or a range N-M (like 1-1023)"),
+    (("outage",), "a duration such as 90s, 10m or 2h; 0 for none"),
+    (("queue_max_disk",), "a size such as 512m or 2g"),
     (("auditd.name",), "a name without spaces or '#' (printable ASCII)"),
 )
 
@@ -136,14 +137,25 @@ def allowed_text(dotted: str) -> str:
     if kind == "list":
         return "one or more values separated by commas or spaces; empty for none"
     low = high = None
-    for meta in field_info(dotted).metadata:
+    for meta in _metadata(field_info(dotted)):
         low, high = getattr(meta, "ge", low), getattr(meta, "le", high)
     if low is not None and high is not None:
-        return f"a whole number from {low} to {high}"
+        unset = unset_meaning(dotted)
+        return f"a whole number from {low} to {high}" + (f" ({unset})" if unset else "")
     for endings, words in TEXT_ALLOWED:
         if dotted.endswith(endings):
             return words + (f" ({unset_meaning(dotted)})" if unset_meaning(dotted) else "")
     return "text without spaces or '#'"
+
+
+def _metadata(info) -> List[Any]:
+    """A field's constraints, also those inside Optional[Annotated[...]] (remote.peak_rate)."""
+    found, todo = list(info.metadata), list(get_args(info.annotation))
+    while todo:
+        item = todo.pop()
+        found += getattr(item, "metadata", [])
+        todo += get_args(item)
+    return found
 
 
 def current_value(answers: Answers, dotted: str) -> Any:

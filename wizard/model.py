@@ -268,8 +268,8 @@ class RemoteSection(_Section):
         "records (\"90s\", \"10m\", \"2h\"; \"0\" = none); the queues are sized from it "
         "and the peak rate.")
     peak_rate: Annotated[Optional[PeakRate], BeforeValidator(_blank_to_none)] = Field(
-        None, description="Peak audit records a second this host produces; not set = twice "
-        "the busiest minute of its own audit log.")
+        None, description="Peak audit records a second this host produces; not set = from its "
+        "audit log (twice the busiest minute in it).")
     network_failure_action: FailureAction = Field(
         "syslog", description="What to do when the connection to the receiver fails. "
         "The upstream default 'stop' ends audisp-remote; auditd starts it again with the next "
@@ -430,8 +430,8 @@ class RsyslogSection(_Section):
         "(RHEL-08-010070, RHEL-09-652030, RHEL-10-200647).")
     queue_max_disk: Annotated[Optional[DiskSize], BeforeValidator(_blank_to_none)] = Field(
         None, description="Disk the sender's forwarding queue may use while the receiver is "
-        "unreachable (rsyslog queue.maxDiskSpace); not set = sized from the outage and peak rate "
-        "(about 2 KiB a record, at least 1g).")
+        "unreachable (rsyslog queue.maxDiskSpace); not set = outage x peak rate (sized to ride "
+        "out the outage at the peak rate, about 2 KiB a record, at least 1g).")
     remote_dir: Annotated[str, _rule(_absolute_path), _rule(_template_text)] = Field(
         "/var/log/remote", description="Receiver: one directory per sender under it "
         "(<remote_dir>/<host>/audit.log, the host being the name of the connecting address).")
