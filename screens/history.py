@@ -15,7 +15,7 @@ from screens.ask import rollback_question
 from screens.export import ExportScreen
 from screens.keybar import KeyBar
 from screens.shell import shell
-from screens.widgets import Plain, render_preview
+from screens.widgets import Plain, Preview, render_preview
 
 TRIAL_WORDS = {"pending": "trial, waiting for Keep", "confirmed": "trial, kept",
                "rolled-back": "trial, not kept: undone", "rollback-failed": "trial, undo FAILED"}
@@ -71,7 +71,7 @@ class HistoryScreen(Screen):
         else:
             yield Plain("No transactions yet.", id="tx-empty")
         with VerticalScroll(id="tx-detail"):
-            yield Plain("", id="tx-diff")
+            yield Preview("", id="tx-diff")
         yield KeyBar()
 
     def _prompt(self, tx) -> str:

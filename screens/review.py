@@ -26,7 +26,7 @@ from screens.forms import in_words
 from screens.keybar import KeyBar
 from screens.shell import shell
 from screens.trial_box import TrialChoice
-from screens.widgets import AsciiProgress, LineLog, Plain, render_preview
+from screens.widgets import AsciiProgress, LineLog, Plain, Preview, render_preview
 
 if TYPE_CHECKING:
     from wizard.trial import Trial
@@ -141,7 +141,7 @@ class ReviewScreen(Screen):
         if self.fixes is None and self.count:
             yield TrialChoice(id="trial-choice")
         with VerticalScroll(id="review-plan"):
-            yield Plain(self._text, id="plan-text")
+            yield Preview(self._text, id="plan-text")
         if self.console:
             yield AsciiProgress(id="progress")
         else:

@@ -19,7 +19,7 @@ from wizard.plan.errors import PlanError
 from wizard.session import PLACEHOLDERS
 from wizard.steps import BY_NUMBER
 from screens.forms import FIELD_LABELS, FIELD_STEP, FieldRow, FieldSpec, current_value, in_words
-from screens.widgets import AsciiSelect, Plain, YesNo, render_preview
+from screens.widgets import AsciiSelect, Plain, Preview, YesNo, render_preview
 
 PREVIEW_DEBOUNCE = 0.15   # seconds after the last keystroke
 
@@ -61,7 +61,7 @@ class StepPane(VerticalScroll):
             yield row
         yield from self.compose_extra()
         yield Plain("Preview: what this step changes", classes="preview-title")
-        yield Plain("", classes="preview")
+        yield Preview("", classes="preview")
         yield from self.compose_after_preview()
         if self.GUIDE_NOTE:
             yield Plain(self.guide_note(), classes="guide-note")

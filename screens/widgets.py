@@ -23,6 +23,64 @@ class Plain(Static):
         super().__init__(content, markup=False, **kwargs)
 
 
+# Starts each continuation of a wrapped preview line (the VT font has no arrows).
+CONTINUED = {False: "  \u21aa ", True: "  > "}
+
+
+def _row_end(plain: str, room: int) -> int:
+    """Where a row of at most `room` cells ends: after the last space in its second half,
+    else at `room` cells (a long path is split where it must)."""
+    used = end = 0
+    for char in plain:
+        used += cell_len(char)
+        if used > room:
+            break
+        end += 1
+    space = plain.rfind(" ", 0, end)
+    return space + 1 if space >= room // 2 else max(end, 1)
+
+
+def hang(text: Text, width: int, marker: str) -> Text:
+    """`text` wrapped at `width` cells, each continuation row starting with `marker`, so a
+    wrapped diff or command line never reads as a line of its own."""
+    if width <= cell_len(marker) + 8:
+        return text      # too narrow to mark: plain wrapping
+    rows: List[Text] = []
+    for line in text.split("\n", allow_blank=True):
+        prefix = Text()
+        while cell_len(line.plain) > width - prefix.cell_len:
+            end = _row_end(line.plain, width - prefix.cell_len)
+            rows.append(prefix + line[:end])
+            line, prefix = line[end:], Text(marker, style="dim")
+        rows.append(prefix + line)
+    return Text("\n").join(rows)
+
+
+class Preview(Plain):
+    """Diffs and commands (step previews, Review, History): long lines wrap at the width with
+    their continuations marked (CONTINUED). `source` is the text as given."""
+
+    def __init__(self, content="", **kwargs):
+        super().__init__(content, **kwargs)
+        self.source = Text(content) if isinstance(content, str) else content
+        self._width = 0       # the width `source` was last wrapped at
+
+    def update(self, content="", *, layout: bool = True) -> None:
+        self.source = Text(content) if isinstance(content, str) else content
+        self._width = 0
+        self._wrap(layout)
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self._wrap(True)
+
+    def _wrap(self, layout: bool) -> None:
+        self._width = self.size.width
+        marker = CONTINUED[bool(getattr(self.app, "console_mode", False))]
+        shown = hang(self.source, self._width, marker) if self._width else self.source
+        super().update(shown, layout=layout)
+
+
 class AsciiScrollBarRender(ScrollBarRender):
     """Scrollbar thumbs drawn with spaces only (the default uses eighth-block glyphs)."""
 
@@ -91,8 +149,8 @@ def framed(control: Widget, console: bool) -> Widget:
 
 
 class LineLog(VerticalScroll):
-    """Lines that wrap at the width and scroll (the apply log): a Plain in a scroll, cheaper
-    to import and to draw than a RichLog."""
+    """Lines that wrap at the width (continuations marked) and scroll (the apply log): a
+    Preview in a scroll, cheaper to import and to draw than a RichLog."""
 
     DEFAULT_CSS = """
     LineLog { height: 1fr; }
@@ -103,11 +161,11 @@ class LineLog(VerticalScroll):
         self._lines: List[str] = []
 
     def compose(self):
-        yield Plain("")
+        yield Preview("")     # a wrapped log line must not read as the next one
 
     def write(self, line: str) -> None:
         self._lines.append(line)
-        self.query_one(Plain).update("\n".join(self._lines))
+        self.query_one(Preview).update("\n".join(self._lines))
         self.scroll_end(animate=False)
 
     def replace_last(self, line: str) -> None:
@@ -118,7 +176,7 @@ class LineLog(VerticalScroll):
 
     def clear(self) -> None:
         self._lines = []
-        self.query_one(Plain).update("")
+        self.query_one(Preview).update("")
 
 
 class AsciiProgress(Static):

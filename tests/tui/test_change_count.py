@@ -22,7 +22,7 @@ def test_review_question_log_and_history_count_the_same_changes(tmp_path):
         await pilot.press("f10")                    # step 9 -> Review
         await pilot.pause()
         seen["review"] = screen_text(app)
-        seen["plan"] = str(app.screen.query_one("#plan-text").render())
+        seen["plan"] = app.screen.query_one("#plan-text").source.plain
         await pilot.press("f10")
         await pilot.pause()
         seen["question"] = screen_text(app)
@@ -33,7 +33,7 @@ def test_review_question_log_and_history_count_the_same_changes(tmp_path):
         await pilot.press("f7")
         await pilot.pause()
         seen["history"] = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
-        seen["detail"] = str(app.screen.query_one("#tx-diff").render())
+        seen["detail"] = app.screen.query_one("#tx-diff").source.plain
 
     drive(app, scenario)
     count = int(re.search(r"Review & apply: (\d+) change", seen["review"]).group(1))

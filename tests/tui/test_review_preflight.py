@@ -75,7 +75,7 @@ def test_a_steps_findings_name_fields_by_their_labels(tmp_path):
 
     async def scenario(pilot):
         await pilot.pause(0.3)
-        seen["preview"] = str(app.frame.pane(8).query_one(".preview").render())
+        seen["preview"] = app.frame.pane(8).query_one(".preview").source.plain
 
     drive(app, scenario)
     assert "Blocker: /etc/audit/audisp-remote.key does not exist" in seen["preview"]

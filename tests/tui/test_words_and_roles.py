@@ -149,10 +149,10 @@ def test_steps_1_to_3_preview_before_the_receiver_is_known(tmp_path):
 
     async def scenario(pilot):
         await pilot.pause(0.3)
-        seen[1] = str(app.frame.pane(1).query_one(".preview").render())
+        seen[1] = app.frame.pane(1).query_one(".preview").source.plain
         await to_step(pilot, 4)
         await pilot.pause(0.3)
-        seen[4] = str(app.frame.pane(4).query_one(".preview").render())
+        seen[4] = app.frame.pane(4).query_one(".preview").source.plain
         seen["step"] = app.frame.current
         await pilot.press("f10")
         await pilot.pause()
