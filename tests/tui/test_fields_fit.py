@@ -1,16 +1,17 @@
-"""Every text field's placeholder ("empty: ...") fits the field at 80x24 and 60x20 (console
-mode, where `[` `]` make fields narrowest): a cut placeholder reads as a different meaning.
-The long version is F1's."""
+"""At 80x24 and 60x20 (console mode, where `[` `]` make fields narrowest) every placeholder
+("empty: ...") fits its field, a cut one reads as another meaning (the long version is F1's),
+and every label leaves a blank column before its field."""
 from __future__ import annotations
 
 import asyncio
 
 import pytest
 from rich.cells import cell_len
+from textual.widgets import Label
 
-from tests.tui.helpers import new_root, open_app
 from screens.forms import allowed_text
 from screens.widgets import FieldInput
+from tests.tui.helpers import new_root, open_app
 
 ANSWERS = {   # together these show every field that has a placeholder
     "native sender": {"remote.server": "logs.example.com", "security.encryption": "kerberos"},
@@ -20,7 +21,7 @@ ANSWERS = {   # together these show every field that has a placeholder
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
-def test_placeholders_fit_their_fields(tmp_path, size):
+def test_placeholders_and_labels_fit(tmp_path, size):
     cut, seen = [], set()
 
     async def walk(name, answers):
@@ -32,6 +33,10 @@ def test_placeholders_fit_their_fields(tmp_path, size):
             for step in filter(app.frame.applies, range(1, 10)):
                 await app.frame.show_step(step)
                 await pilot.pause(0.1)
+                for label in app.screen.query(".field-label").results(Label):
+                    width = label.content_region.width
+                    if width and cell_len(str(label.render())) >= width:
+                        cut.append(f"{name}, step {step}: label {str(label.render())!r} >= {width}")
                 for field in app.screen.query(FieldInput):
                     width = field.content_region.width
                     if width and field.placeholder:
