@@ -7,7 +7,7 @@ import re
 
 from textual.widgets import OptionList
 
-from tests.tui.helpers import drive, new_root, open_app, screen_text
+from tests.tui.helpers import drive, new_root, open_app, screen_text, to_review
 
 RECORD = "Record what auditd-wizard set in /var/lib/auditd-wizard/ledger"
 
@@ -18,9 +18,7 @@ def test_review_question_log_and_history_count_the_same_changes(tmp_path):
     seen = {}
 
     async def scenario(pilot):
-        await pilot.pause()
-        await pilot.press("f10")                    # step 9 -> Review
-        await pilot.pause()
+        await to_review(pilot)
         seen["review"] = screen_text(app)
         seen["plan"] = app.screen.query_one("#plan-text").source.plain
         await pilot.press("f10")
