@@ -30,6 +30,9 @@ def _last_line(text: str) -> str:
     return telling[0] if telling else (lines[-1] if lines else "")
 
 
+ANY_EXIT = tuple(range(0, 256))     # ok_codes that accept every exit status
+
+
 class CommandError(Exception):
     """A command that did not succeed. str() is one readable line:
     "`dnf install -y audispd-plugins` failed (exit 1): <last stderr line>"."""

@@ -22,16 +22,18 @@ from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 from backends import preflight
 from backends.changes import Change
 from backends.drift import Drift, KeptCopy, artifact_name, drift_of, first_befores, keep_copies
-from backends.errors import BackendError, Refused, TransactionError, UnfinishedTransaction
+from backends.errors import Refused, TransactionError, UnfinishedTransaction
 from backends.host import STATE_DIR
 from backends.journal import Journal, sweep_temp_files
-from backends.lock import HostLock, LockedError, lock_holder
+from backends.lock import HostLock, LockedError
+
+# What the first screen needs lives in recovery (light to import); the names stay here too.
+from backends.recovery import UNFINISHED, TxSummary, interrupted, summary_of, tidy
 
 __all__ = ["Transaction", "TxEvent", "TxResult", "TxSummary", "TxRecord", "LockedError",
            "TransactionError", "DriftRefused", "OrderRefused", "UnfinishedTransaction",
-           "rollback", "history", "interrupted", "load", "verify", "VerifyReport"]
+           "rollback", "history", "interrupted", "load", "tidy", "verify", "VerifyReport"]
 
-UNFINISHED = ("applying", "rolling-back")
 ROLLBACK_ALLOWED = ("applied", "applying", "rolling-back", "rollback-incomplete")
 
 
@@ -95,23 +97,6 @@ class TxResult:
         return bool(self.undo_errors)
 
 
-@dataclass(frozen=True)
-class TxSummary:
-    id: str
-    label: str
-    time: str
-    status: str
-    n_changes: int
-    error: Optional[str] = None
-    # Later transactions, not rolled back, that touched the same artifacts: this one can be
-    # rolled back only after them (newest first), e.g. with --cascade.
-    later: Tuple[str, ...] = ()
-
-    @property
-    def interrupted(self) -> bool:
-        return self.status in UNFINISHED
-
-
 @dataclass
 class TxRecord:
     summary: TxSummary
@@ -148,13 +133,6 @@ def _message(err: BaseException) -> str:
         where = f": {err.filename}" if err.filename else ""
         return f"{err.strerror}{where}"
     return first or type(err).__name__
-
-
-def _summary(journal: Journal, later: Tuple[str, ...] = ()) -> TxSummary:
-    m = journal.manifest
-    return TxSummary(id=m["id"], label=m.get("label", ""), time=m.get("created", ""),
-                     status=m.get("status", "?"), n_changes=len(m.get("changes", [])),
-                     error=m.get("error"), later=later)
 
 
 def _now() -> str:
@@ -400,19 +378,8 @@ def history(host) -> List[TxSummary]:
         later: Tuple[str, ...] = ()
         if journal.status in ROLLBACK_ALLOWED:
             later = tuple(j.tx_id for j, _ in _later_conflicts(journal, journals))
-        out.append(_summary(journal, later))
+        out.append(summary_of(journal, later))
     return out
-
-
-def interrupted(host) -> Optional[TxSummary]:
-    """The newest transaction that was killed while applying or rolling back — only when no
-    live auditd-wizard holds the lock (otherwise it is simply still running)."""
-    if lock_holder(host.state_dir()) is not None:
-        return None
-    for journal in Journal.all(host):
-        if journal.status in UNFINISHED:
-            return _summary(journal)
-    return None
 
 
 def verify(host) -> VerifyReport:
@@ -442,31 +409,9 @@ def verify(host) -> VerifyReport:
 def load(host, tx_id: str) -> TxRecord:
     journal = Journal.open(host, tx_id)
     entries = journal.entries
-    return TxRecord(summary=_summary(journal),
+    return TxRecord(summary=summary_of(journal),
                     changes=journal.changes(),
                     before=[e.get("before") for e in entries],
                     states=[e.get("state", "?") for e in entries],
                     meta=dict(journal.manifest.get("meta") or {}),
                     after=[e.get("after") for e in entries])
-
-
-def tidy(host) -> List[str]:
-    """At start: finish or remove what a kill left half-done — the sandbox's pretend host first,
-    then the temp files next to the journals' paths (unless another auditd-wizard is working:
-    then it is its business). Returns the temp files removed."""
-    tidy_runner = getattr(host.runner, "tidy", None)
-    try:
-        if tidy_runner is not None:
-            tidy_runner()
-        if not (host.state_dir() / "transactions").is_dir():
-            return []   # nothing was ever applied: and `plan` creates no folder
-        lock = HostLock(host.state_dir())
-        lock.acquire()
-    except (BackendError, OSError):
-        return []
-    try:
-        return sweep_temp_files(host, Journal.all(host))
-    except OSError:
-        return []
-    finally:
-        lock.release()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-from backends.changes.base import ANY_EXIT
 from backends.host import FileStat
 from backends.rich_rule import RichRuleError, canonical_rich_rule
-from backends.runner import CommandError
+from backends.runner import ANY_EXIT, CommandError
 
 PACKAGES_OF_INTEREST = ("audit", "audispd-plugins", "rsyslog", "rsyslog-gnutls", "rsyslog-openssl",
                         "krb5-workstation")

@@ -24,12 +24,11 @@ from typing import Any, ClassVar, Dict, List, Optional, Sequence, Type
 
 from backends.errors import ChangeError, UnsafePath
 from backends.filestate import differences, file_state
-from backends.runner import CommandResult, display_argv
+from backends.runner import ANY_EXIT, CommandResult, display_argv
 
 __all__ = ["ANY_EXIT", "Change", "ChangeError", "CommandChange", "file_artifact", "run",
            "command_lines"]
 
-ANY_EXIT = tuple(range(0, 256))
 FILE = "file:"
 
 _KINDS: Dict[str, Type["Change"]] = {}
