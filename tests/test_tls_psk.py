@@ -10,7 +10,7 @@ import pytest
 
 from tests.security_helpers import all_notes, kinds, open_session, put_file, writes
 from wizard.answers import dump_answers
-from wizard.detect import detect
+from wizard.detect.answers import detect
 from wizard.facts import Layout
 from wizard.model import field_error
 

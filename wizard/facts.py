@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from backends.runner import CommandError
 from wizard.event_rate import EventRate, read_event_rate
@@ -195,11 +195,22 @@ def check_os(release: Dict[str, str]) -> int:
 
 
 # ------------------------------------------------------------------ commands
+def package_versions(runner, names: Sequence[str]) -> Dict[str, Optional[str]]:
+    """version-release of each package, None when it is not installed; CommandError when rpm
+    itself fails. One rpm call for all: opening the rpm database is the slow part."""
+    # rpm exits with the number of names not installed and prints "package X is not installed".
+    result = runner.run(["rpm", "-q", "--qf", "%{NAME} %{VERSION}-%{RELEASE}\\n", *names],
+                        ok_codes=tuple(range(len(names) + 1)))
+    found: Dict[str, str] = {}
+    for line in result.stdout.splitlines():
+        name, _, version = line.partition(" ")
+        if name in names and version.strip():
+            found.setdefault(name, version.strip())   # the first of two installed versions
+    return {name: found.get(name) for name in names}
+
+
 def package_version(runner, name: str) -> Optional[str]:
-    """version-release, or None when not installed; CommandError when rpm itself fails."""
-    result = runner.run(["rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}\\n", name], ok_codes=(0, 1))
-    line = result.stdout.strip().splitlines()[0] if result.stdout.strip() else ""
-    return None if result.exit_code or "not installed" in line or not line else line
+    return package_versions(runner, [name])[name]
 
 
 def _selinux_mode(runner) -> str:
@@ -243,7 +254,7 @@ def gather_facts(host) -> HostFacts:
     major = check_os(release)
     runner = host.runner
     try:
-        packages = {name: package_version(runner, name) for name in ("audit", "audispd-plugins", "rsyslog")}
+        packages = package_versions(runner, ("audit", "audispd-plugins", "rsyslog"))
     except CommandError as error:
         raise UnsupportedHost(f"cannot ask rpm which packages are installed: {error}") from None
     audit = packages["audit"]

@@ -14,11 +14,13 @@ from backends import transaction
 from backends.host import Host
 from backends.lock import make_private_dir
 from backends.runner import CommandError
-from wizard import detect, export, tls, trial
+from wizard import export, tls, trial
 from wizard.answers import dump_answers, load_answers, parse_answers
 from wizard.compliance.view import planned_view
+from wizard.detect.answers import detect
 from wizard.doctor import api as doctor_api, delivery, engine
-from wizard.facts import HostFacts, gather_facts
+from wizard.facts import HostFacts
+from wizard.first_look import FirstLook, first_look
 from wizard.model import SECTIONS, Answers, field_error, field_value, validate_answers
 from wizard.packaged import packaged_defaults
 from wizard.plan.core import Plan, PreviewItem, plan as make_plan
@@ -157,11 +159,12 @@ class Session:
 
     # ------------------------------------------------------------ opening
     @classmethod
-    def open(cls, root: str = "/", answers_path: Optional[str] = None) -> "Session":
-        host = Host.for_root(Path(root))
-        transaction.tidy(host)
-        facts = gather_facts(host)
-        found = detect.detect(host, facts)
+    def open(cls, root: str = "/", answers_path: Optional[str] = None,
+             look: Optional[FirstLook] = None) -> "Session":
+        """`look`: what Welcome already read of this host (first_look), not read again."""
+        look = look or first_look(root, answers_path)
+        host, facts = look.host, look.facts
+        found = detect(host, facts, look.setups)
         answers = load_answers(answers_path) if answers_path else found.answers
         session = cls(host, facts, answers, found.configured, found.unrepresented)
         session.answers_path = Path(answers_path).resolve() if answers_path else None

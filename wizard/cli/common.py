@@ -7,7 +7,17 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+from backends.lock import LockedError
 from wizard.errors import EXIT_DECLINED, EXIT_REFUSED, EXIT_USAGE, UserError
+from wizard.facts import UnsupportedHost
+from wizard.first_look import FirstLook, first_look
+from wizard.lazy_module import lazy_module
+from wizard.plan.errors import PlanError
+
+# The TUI opens the session in its worker while Welcome already answers keys (see
+# wizard/lazy_module.py): these load there, not before the first screen.
+answers_file = lazy_module("wizard.answers")
+session_module = lazy_module("wizard.session")
 
 
 def resolve_root(root: Optional[str]) -> str:
@@ -39,23 +49,24 @@ def root_option(root: str) -> str:
     return f" --root {root}" if root != "/" else ""
 
 
-def open_session(root: str, answers_path: Optional[str] = None):
-    # Imported here, not at the top: the TUI calls this in its worker after the first frame is
-    # drawn, so the session (pydantic, the planner) loads while the user already sees the screen.
-    from backends.transaction import LockedError
-    from wizard.answers import AnswersError
-    from wizard.facts import UnsupportedHost
-    from wizard.session import Session
+def open_first_look(root: str, answers_path: Optional[str] = None) -> FirstLook:
+    """What Welcome shows, read before the answers model loads."""
     try:
-        return Session.open(root, answers_path)
-    except AnswersError as error:
+        return first_look(root, answers_path)
+    except UnsupportedHost as error:
+        raise UserError(str(error), EXIT_REFUSED) from error
+
+
+def open_session(root: str, answers_path: Optional[str] = None, look: Optional[FirstLook] = None):
+    try:
+        return session_module.Session.open(root, answers_path, look or open_first_look(root, answers_path))
+    except answers_file.AnswersError as error:
         raise answers_error(answers_path, error) from error
     except (UnsupportedHost, LockedError) as error:
         raise UserError(str(error), EXIT_REFUSED) from error
 
 
 def plan_or_fail(session):
-    from wizard.plan.errors import PlanError
     try:
         return session.plan()
     except PlanError as error:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional, Tuple
 
-from wizard import rainerscript, tls
+from wizard import rainerscript
 from wizard.conf import KeyValueFile
 from wizard.detect.firewall import put_firewall
 from wizard.detect.found import Found, as_int
@@ -132,12 +132,6 @@ def read_receiver(host, layout) -> Optional[Found]:
         _tls_files(found, parsed, None)
         found.put("security.peer_names", module.items("permittedpeer"), path + " PermittedPeer")
     return found
-
-
-def lab_certificates(host, answers) -> bool:
-    """The receiver made a lab CA (its README is under <ca dir>/lab/)."""
-    text = host.read_text(tls.lab_dir(answers) + "/README")
-    return text is not None and tls.LAB_NOTICE in text
 
 
 # ---------------------------------------------------------------- what the answers cannot hold

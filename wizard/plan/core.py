@@ -21,7 +21,7 @@ from wizard.model import Answers
 from wizard.plan import auditd, ledger as L, security, system
 from wizard.plan.access_log import plan_access_log
 from wizard.plan.drafts import KEY_EDITOR, Drafts
-from wizard.plan.methods import METHODS, method_for
+from wizard.plan.methods.registry import METHODS, method_for
 from wizard.plan.preflight import BLOCKER, NOTE, WARNING, Finding
 from wizard.probe import SystemState
 from wizard.steps import STEPS

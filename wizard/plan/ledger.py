@@ -13,10 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
-from backends.changes import Change, WriteFiles
 from wizard.conf import KeyValueFile
+from wizard.lazy_module import lazy_module
+
+if TYPE_CHECKING:
+    from backends.changes import Change
+
+# Writing the ledger is the planner's; reading it (Welcome, detection) needs no change kinds.
+changes = lazy_module("backends.changes")
 
 LEDGER_DIR = "/var/lib/auditd-wizard/ledger"
 # It writes files on the host, so Review and `plan` list it and count it like any change.
@@ -79,7 +85,7 @@ def read_ledger(host) -> Ledger:
     return found
 
 
-def ledger_changes(old: Ledger, new: Ledger) -> List[Change]:
+def ledger_changes(old: Ledger, new: Ledger) -> List["Change"]:
     """One change that writes the entries that are new or different and removes those no
     longer owned (nothing when the ledger stays as it is)."""
     writes, removes = {}, []
@@ -94,9 +100,9 @@ def ledger_changes(old: Ledger, new: Ledger) -> List[Change]:
         return []
     parts = ["%d recorded" % len(writes)] if writes else []
     parts += ["%d no longer the wizard's" % len(removes)] if removes else []
-    return [WriteFiles(writes=writes, removes=removes, mode=0o600, group="1",
-                       description="Record what auditd-wizard set in %s (%s)"
-                       % (LEDGER_DIR, ", ".join(parts)))]
+    return [changes.WriteFiles(writes=writes, removes=removes, mode=0o600, group="1",
+                               description="Record what auditd-wizard set in %s (%s)"
+                               % (LEDGER_DIR, ", ".join(parts)))]
 
 
 # ---------------------------------------------------------------- keys of audit files

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import List
 
 from wizard import kerberos
-from wizard.plan.methods import METHODS
+from wizard.plan.methods.registry import METHODS
 from wizard.plan.methods.rsyslog_dropins import access_path
 
 

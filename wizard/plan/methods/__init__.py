@@ -11,14 +11,6 @@
                             a label in `labels` (besides auditd)
     planning_paths(layout)  text files besides the audit files the method reads
 
-A third method is one more module here and one more entry in METHODS.
+A third method is one more module here and one more entry in registry.METHODS. This file
+imports none of them: reading a setup back (wizard/detect) needs only the drop-ins' names.
 """
-from __future__ import annotations
-
-from wizard.plan.methods import native, rsyslog
-
-METHODS = {native.NAME: native, rsyslog.NAME: rsyslog}
-
-
-def method_for(answers):
-    return METHODS[answers.method]
