@@ -4,14 +4,19 @@ Screens and panes never decide where the user goes next: Next/Back/Quit/Help/His
 actions, and `check_action` hides the keys that do nothing on the current screen so the footer
 only shows what works. `make_app(session)` takes its dependencies so tests pass a sandbox.
 
-`run_app(open_session)` draws the first frame before the host is read: the Session (facts,
-detection, the answers checked against the model) opens in a thread worker and Welcome fills in
-when it is ready. Start-up speed comes from what is imported and built (see
-bench/tui_bench.py), not from imports hidden in functions."""
+`run_app(first_look, open_session)` reads what Welcome shows (facts, the setup found:
+wizard/first_look.py) in a thread while Textual starts; Welcome waits for it up to
+SPLASH_AFTER (a splash shown for less is only a flicker), else shows "Reading this host..." and
+fills in when it is read. From then on Welcome answers keys. The Session (the answers model, detection, the planner) opens in a worker when
+first needed: F10, History or r on Welcome, which go on once it is open; at once with
+--start-at or an answers file. The steps, Review and History are lazy modules
+(wizard/lazy_module.py): a host only looked at never loads them (see bench/tui_bench.py)."""
 from __future__ import annotations
 
+import inspect
 import os
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor, TimeoutError as NotYet
 from pathlib import Path, PurePath
 from typing import Callable, List, Optional, Union
 
@@ -21,21 +26,25 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
+from wizard.first_look import FirstLook
+from wizard.lazy_module import lazy_module
 from wizard.steps import STEPS
 from screens.ask import quit_question
 from screens.diff_driver import CellDiffDriver
-from screens.forms import in_words
-from screens.frame import StepFrame
 from screens.help import HelpScreen
 from screens.help_text import help_for
-from screens.history import HistoryScreen
-from screens.review import ReviewScreen
-from screens.welcome import LoadingScreen, WelcomeScreen
+from screens.welcome import LoadingScreen, NeedsSession, WelcomeScreen
 from screens.widgets import AsciiScrollBarRender
+
+forms = lazy_module("screens.forms")
+frame_module = lazy_module("screens.frame")
+history = lazy_module("screens.history")
+review = lazy_module("screens.review")
 
 CONSOLE_TERMS = ("linux", "vt100", "vt220")
 HERE = Path(__file__).resolve().parent
 FIRST, LAST = STEPS[0].number, STEPS[-1].number
+SPLASH_AFTER = 0.1     # seconds of reading the host before Welcome says "Reading this host..."
 
 
 def console_mode_wanted(ascii_mode: Optional[bool]) -> bool:
@@ -68,7 +77,8 @@ class WizardApp(App):
     ]
 
     def __init__(self, session=None, start_at: Optional[int] = None, console: bool = False,
-                 open_session: Optional[Callable[[], object]] = None):
+                 open_session: Optional[Callable[[Optional[FirstLook]], object]] = None,
+                 first_look: Optional[Callable[[], FirstLook]] = None):
         css: List[Union[str, PurePath]] = [HERE / "app.tcss"]
         if console:
             css.append(HERE / "console.tcss")
@@ -84,8 +94,16 @@ class WizardApp(App):
         if console:
             self.animation_level = "none"
         self.applied = False
-        self.frame: Optional[StepFrame] = None
+        self.frame = None      # the StepFrame, once built
         self._open_session = open_session
+        self._look: Optional[FirstLook] = None
+        self._looking: Optional[Future] = None
+        if first_look is not None:     # commands and files: it runs while Textual starts
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="first-look")
+            self._looking = pool.submit(first_look)
+            pool.shutdown(wait=False)    # the thread ends with its one task
+        self._opening = False
+        self._when_open: List[Callable[[], object]] = []   # actions waiting for the Session
         self._opened_answers = session.answers if session is not None else None
         # A UserError (or any error) while opening: run_app raises it after the terminal is
         # restored, so the message and exit code are those of every other command.
@@ -100,11 +118,11 @@ class WizardApp(App):
             return self._make_frame()
         return Screen(id="base")
 
-    def _make_frame(self) -> StepFrame:
-        self.frame = StepFrame(self.session, self.colour, start=self.start_at or FIRST)
+    def _make_frame(self):
+        self.frame = frame_module.StepFrame(self.session, self.colour, start=self.start_at or FIRST)
         return self.frame
 
-    def _steps(self) -> StepFrame:
+    def _steps(self):
         """The frame, for what runs only on screens that exist once it is built."""
         if self.frame is None:
             raise RuntimeError("the frame of steps is not built yet")
@@ -113,19 +131,49 @@ class WizardApp(App):
     def on_mount(self) -> None:
         if self.console_mode:
             self.theme = "ansi-dark"
+        if self._looking is not None:
+            try:
+                self._look = self._looking.result(timeout=SPLASH_AFTER)
+            except NotYet:
+                pass
+            except Exception as error:   # shown by run_app once the terminal is restored
+                self._open_failed(error)
+                return
         if not self.start_at:
             self._push_welcome()
         elif self.session is None:     # the step's frame replaces it when the host is read
             self.push_screen(LoadingScreen())
-        if self.session is None:   # after the first frame: the worker would compete for the GIL
-            self.call_after_refresh(self._open_session_worker)
+        if self._look is not None:
+            self._look_ready()
+        elif self._looking is not None:
+            self._read_host_worker()
+        elif self.session is None:   # after the first frame: it would compete for the GIL
+            self.call_after_refresh(self.open_session_then)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="look")
+    def _read_host_worker(self) -> None:
+        """Waits for the host to be read, then shows it."""
+        try:
+            look = self._looking.result() if self._looking is not None else None
+        except Exception as error:   # shown by run_app once the terminal is restored
+            self.call_from_thread(self._open_failed, error)
+            return
+        self.call_from_thread(self._host_read, look)  # type: ignore[arg-type]
+
+    def open_session_then(self, action: Optional[Callable[[], object]] = None) -> None:
+        """Open the Session in a worker (once), then run `action` on the event loop."""
+        if action is not None:
+            self._when_open.append(action)
+        if not self._opening:
+            self._opening = True
+            self._open_session_worker()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open")
     def _open_session_worker(self) -> None:
         if self._open_session is None:
             raise RuntimeError("run_app opens the session; make_app was given one")
         try:
-            session = self._open_session()
+            session = self._open_session(self._look)
         except Exception as error:   # shown by run_app once the terminal is restored
             self.call_from_thread(self._open_failed, error)
             return
@@ -136,19 +184,45 @@ class WizardApp(App):
         self.open_error = error
         self.exit(return_code=getattr(error, "exit_code", 1))
 
+    async def _host_read(self, look: FirstLook) -> None:
+        self._look = look
+        welcome = self._welcome()
+        if welcome is not None:
+            await welcome.show_host(look)
+        self.refresh_bindings()
+        self._look_ready()
+
+    def _look_ready(self) -> None:
+        if self.start_at or not self._look or not self._look.choices_known:
+            self.open_session_then()    # nothing to choose before the Session
+
     async def _session_ready(self, session) -> None:
         self.session = session
         self._opened_answers = session.answers
+        welcome = self._welcome()
+        if welcome is not None:
+            await welcome.fill(session)     # a role chosen while it opened is applied here
         if self.start_at:
             await self.switch_screen(self._make_frame())
-        else:
-            for screen in self.screen_stack:
-                if isinstance(screen, WelcomeScreen):
-                    await screen.fill(session)
         self.refresh_bindings()
+        waiting, self._when_open = self._when_open, []
+        for action in waiting:
+            result = action()
+            if inspect.isawaitable(result):
+                await result
+
+    def on_needs_session(self, message: NeedsSession) -> None:
+        self.open_session_then(message.then)
+
+    async def _next_if_still_on_welcome(self) -> None:
+        if self._screen_kind() == "welcome":
+            await self._leave_welcome()
+
+    def _welcome(self) -> Optional[WelcomeScreen]:
+        return next((s for s in self.screen_stack if isinstance(s, WelcomeScreen)), None)
 
     def _push_welcome(self) -> None:
-        self.push_screen(WelcomeScreen(self.session), self._welcome_done)
+        self.push_screen(WelcomeScreen(self.session, self._look), self._welcome_done)
 
     async def _leave_welcome(self) -> None:
         if self.frame is None:      # first time: the frame takes Welcome's place
@@ -165,24 +239,31 @@ class WizardApp(App):
         if self.frame is not None:
             self.frame.sync_all()
 
-    SCREEN_KINDS = ((StepFrame, "frame"), (WelcomeScreen, "welcome"), (ReviewScreen, "review"),
-                    (HistoryScreen, "history"))
-
     def _screen_kind(self) -> str:
-        for screen_class, kind in self.SCREEN_KINDS:
-            if isinstance(self.screen, screen_class):
-                return kind
-        return "modal"
+        """"frame", "welcome", "review", "history" (each screen class says: asking with
+        isinstance would load the lazy modules), or "modal"."""
+        return getattr(self.screen, "KIND", "modal")
 
     def _applying(self) -> bool:
         # A trial waiting for Keep holds the screen too: leaving it would lose the Keep key.
-        screen = self.screen
-        return isinstance(screen, ReviewScreen) and screen.state in ("applying", "trial")
+        return self._screen_kind() == "review" and self._review_state() in ("applying", "trial")
+
+    def _review_state(self) -> str:
+        return getattr(self.screen, "state", "")
+
+    def _welcome_answers_keys(self) -> bool:
+        """Welcome shows the host and the choices, though the Session may still be opening."""
+        welcome = self.screen
+        return isinstance(welcome, WelcomeScreen) and welcome.shows_choices
 
     def check_action(self, action: str, parameters) -> Optional[bool]:
         kind = self._screen_kind()
-        if self.session is None:      # still reading the host: only Quit (and Welcome's Help)
-            return action == "request_quit" or (action == "help" and kind == "welcome")
+        if self.session is None:      # the Session is not open yet
+            if action in ("next", "history"):    # on Welcome they open it, then go on
+                return self._welcome_answers_keys()
+            if action == "help":
+                return kind == "welcome"
+            return action not in ("back", "steps")
         if action == "next":
             return kind in ("welcome", "frame")
         if action == "back":
@@ -198,7 +279,10 @@ class WizardApp(App):
     # ------------------------------------------------------------------ actions
     async def action_next(self) -> None:
         kind = self._screen_kind()
-        if self.session is None:
+        if self.session is None:    # the steps follow as soon as the Session is open
+            if self._welcome_answers_keys() and not self._when_open:
+                self.notify("Loading the steps and this host's configuration...", timeout=2)
+                self.open_session_then(self._next_if_still_on_welcome)
             return
         if kind == "welcome":
             await self._leave_welcome()
@@ -211,7 +295,7 @@ class WizardApp(App):
         if invalid:
             spec, message = invalid[0]
             self.clear_notifications()     # pressing F10 again repeats the notice, not stacks it
-            self.notify(f"Fix this first: {in_words(message)}", severity="error",
+            self.notify(f"Fix this first: {forms.in_words(message)}", severity="error",
                         title="Next refused")
             control = pane.first_invalid_control()
             if control is not None:      # straight to the field to fix, no Tab hunt
@@ -245,15 +329,20 @@ class WizardApp(App):
             self._steps().toggle_step_list()
 
     def open_review(self) -> None:
-        self.push_screen(ReviewScreen(self.session, self.colour, self.console_mode))
+        self.push_screen(review.ReviewScreen(self.session, self.colour, self.console_mode))
 
     def open_fix_review(self, findings) -> None:
         """The doctor's chosen fixes go through Review like any change: one transaction."""
-        self.push_screen(ReviewScreen(self.session, self.colour, self.console_mode, fixes=findings))
+        self.push_screen(review.ReviewScreen(self.session, self.colour, self.console_mode,
+                                             fixes=findings))
 
     def action_history(self) -> None:
+        if self.session is None:     # from Welcome: History lists what the Session reads
+            if self._welcome_answers_keys():
+                self.open_session_then(self.action_history)
+            return
         if self.check_action("history", ()):
-            self.push_screen(HistoryScreen(self.session, self.colour))
+            self.push_screen(history.HistoryScreen(self.session, self.colour))
 
     def action_help(self) -> None:
         title, text = help_for(self._screen_kind(), self.frame, self.focused)
@@ -261,7 +350,7 @@ class WizardApp(App):
 
     def action_request_quit(self) -> None:
         if self._applying():
-            if isinstance(self.screen, ReviewScreen) and self.screen.state == "trial":
+            if self._review_state() == "trial":
                 self.notify("A trial is waiting: press k to keep it, or wait and it is undone.",
                             severity="warning")
             else:
@@ -329,12 +418,13 @@ def make_app(session, start_at: Optional[int] = None, ascii_mode: Optional[bool]
     return WizardApp(session, start_at=start_at, console=console_mode_wanted(ascii_mode))
 
 
-def run_app(open_session: Callable[[], object], start_at: Optional[int] = None,
-            ascii_mode: Optional[bool] = None) -> int:
-    """Run the wizard; `open_session()` runs in a worker after the first frame is drawn.
-    An error it raises (UserError: unsupported host, bad answers) is raised again here."""
+def run_app(first_look: Callable[[], FirstLook], open_session: Callable[[Optional[FirstLook]], object],
+            start_at: Optional[int] = None, ascii_mode: Optional[bool] = None) -> int:
+    """Run the wizard; `first_look()` then `open_session(look)` run in a worker after the
+    first frame is drawn. An error they raise (UserError: unsupported host, bad answers) is
+    raised again here."""
     app = WizardApp(start_at=start_at, console=console_mode_wanted(ascii_mode),
-                    open_session=open_session)
+                    open_session=open_session, first_look=first_look)
     result = app.run()
     if app.open_error is not None:
         raise app.open_error

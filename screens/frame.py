@@ -44,6 +44,7 @@ class StepChosen(Message):
 
 
 class StepFrame(Screen):
+    KIND = "frame"     # what the App asks (screens/app.py _screen_kind)
     # Screen.focused repaints the whole Screen when focus moves (the whole terminal, ~3.7 KB at
     # 80x24); the widgets that lose and gain focus repaint themselves anyway.
     focused = Reactive(None, repaint=False)

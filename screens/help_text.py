@@ -3,10 +3,15 @@ purpose for this role and each field it shows; for the other screens, what they 
 sentences: the Help box wraps them to its width."""
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Tuple
 
+from wizard.lazy_module import lazy_module
 from wizard.steps import BY_NUMBER
-from screens.forms import FieldRow, allowed_text, field_help
+
+if TYPE_CHECKING:
+    from screens.forms import FieldRow
+
+forms = lazy_module("screens.forms")   # the fields' help; Welcome's help is loaded before them
 
 WELCOME = ("Pick what this host is and how records travel. A sender forwards its own audit "
            "records; a receiver collects them. Run the wizard on both hosts with the same "
@@ -22,23 +27,24 @@ HISTORY = ("Every transaction this wizard made on this host, newest first, with 
            "byte, commands undone); e exports its answers as an Ansible playbook.")
 KEYS = ("Keys: F10 or Ctrl+N next, F8 back, F6 the list of steps (Enter jumps), F1 help (on a "
         "field: that field), F7 history, F9 or Ctrl+Q quit; F5 runs the test (step 7) and the "
-        "checks (step 9). Tab and Shift+Tab move between fields; Enter opens a choice list; "
+        "checks (step 9). Tab and Shift+Tab move between fields; Enter opens a choice list "
+        "(Welcome's choices: Left and Right); "
         "Space ticks [X]. Nothing on the host changes until you confirm Apply on the Review "
         "screen.")
 
 
-def field_row(widget) -> Optional[FieldRow]:
+def field_row(widget) -> Optional["FieldRow"]:
     for node in (widget.ancestors_with_self if widget is not None else ()):
-        if isinstance(node, FieldRow):
+        if isinstance(node, forms.FieldRow):
             return node
     return None
 
 
-def field_text(row: FieldRow) -> str:
+def field_text(row: "FieldRow") -> str:
     spec = row.spec
     section, _, key = spec.dotted.rpartition(".")
     where = f"[{section}] {key}" if section else key
-    return (f"{field_help(spec.dotted)}\n\nAllowed: {allowed_text(spec.dotted)}\n"
+    return (f"{forms.field_help(spec.dotted)}\n\nAllowed: {forms.allowed_text(spec.dotted)}\n"
             f"In an answers file: {where} = ...")
 
 
@@ -47,7 +53,7 @@ def step_text(pane) -> str:
     if not pane.applies:
         lines.append(pane.role_note())
     for row in pane.shown_rows():
-        lines.append(f"{row.spec.label}: {field_help(row.spec.dotted)}")
+        lines.append(f"{row.spec.label}: {forms.field_help(row.spec.dotted)}")
     if pane.guide_note():
         lines += ["", pane.guide_note()]
     return "\n".join(lines)

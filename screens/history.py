@@ -53,6 +53,7 @@ def ask_rollback(screen: Screen, session, tx, then: Callable[[bool], None]) -> N
 
 
 class HistoryScreen(Screen):
+    KIND = "history"     # what the App asks (screens/app.py _screen_kind)
     BINDINGS = [Binding("r", "rollback", "Roll back selected"),
                 Binding("e", "export", "Ansible of selected")]
 

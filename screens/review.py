@@ -105,6 +105,7 @@ def fixes_text(session, findings, colour: bool):
 
 
 class ReviewScreen(Screen):
+    KIND = "review"     # what the App asks (screens/app.py _screen_kind)
     BINDINGS = [Binding("f10,ctrl+n", "apply", "Apply", key_display="F10"),
                 Binding("t", "toggle_trial", "Trial"),
                 Binding("k", "keep", "Keep"),

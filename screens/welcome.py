@@ -1,20 +1,29 @@
 """Welcome: what this host is, whether it was set up before, and the two big choices.
 
-It is the first frame on the terminal, drawn before the host has been read: without a session
-it says "Reading this host..." and `fill(session)` adds the facts and the choices when the App's
-worker has opened the Session. `LoadingScreen` stands in for the steps with --start-at."""
+It is the first frame on the terminal, drawn before the host has been read ("Reading this
+host..."). `show_host(look)` adds the facts and the choices as soon as the App's worker has
+read them (wizard/first_look.py): from then on Welcome answers keys. `fill(session)` follows
+when the Session is open; a role or method chosen before that is applied to it then.
+`LoadingScreen` stands in for the steps with --start-at."""
 from __future__ import annotations
+
+from typing import Callable, Dict
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalGroup, VerticalScroll
+from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from screens.forms import in_words
-from screens.history import ask_rollback
+from wizard.lazy_module import lazy_module
+from screens.choice_line import ChoiceLine
 from screens.keybar import KeyBar
-from screens.widgets import AsciiSelect, Plain, framed
+from screens.widgets import Plain
+
+forms = lazy_module("screens.forms")        # in_words: the notes come with the Session
+history = lazy_module("screens.history")    # ask_rollback: r works once the Session is open
 
 ROLE_TEXT = {
     "sender": "Sender: this host's audit records leave it. auditd hands every event to a "
@@ -62,53 +71,100 @@ class LoadingScreen(Screen):
         yield KeyBar()
 
 
+class NeedsSession(Message):
+    """To the App: open the Session (if it is not open yet), then call `then`."""
+
+    def __init__(self, then: Callable[[], object]) -> None:
+        super().__init__()
+        self.then = then
+
+
 class WelcomeScreen(Screen[bool]):
     """Dismissed with True when the user goes on to the steps (F10)."""
 
+    KIND = "welcome"     # what the App asks (screens/app.py _screen_kind)
+    # As on StepFrame: moving focus repaints the two widgets, not the whole terminal.
+    focused = Reactive(None, repaint=False)
     BINDINGS = [Binding("r", "rollback_interrupted", "Roll back interrupted")]
 
-    def __init__(self, session=None):
+    def __init__(self, session=None, look=None):
+        """`session` once open; before that `look` (FirstLook) when the host is read."""
         super().__init__(id="welcome")
         self.session = session
+        self._look = look
         self._interrupted = session.interrupted() if session is not None else None
+        self._configured = session.previous_config_found if session is not None else False
+        if session is None and look is not None:
+            self._interrupted, self._configured = look.interrupted, look.configured
+        self._chosen: Dict[str, str] = {}      # role/method shown; set on the Session once open
+
+    @property
+    def shows_choices(self) -> bool:
+        return bool(self._chosen)
 
     def compose(self) -> ComposeResult:
-        ready = self.session is not None
+        session, look = self.session, self._look
+        facts = session.facts if session is not None else look.facts if look is not None else None
         with VerticalScroll(id="welcome-body"):
             yield Plain(TITLE, classes="pane-title")
-            yield Plain(host_summary(self.session.facts) if ready else READING, id="host-facts")
-            yield Plain(self._status_text() if ready else "", id="rerun-status")
+            yield Plain(host_summary(facts) if facts is not None else READING, id="host-facts")
+            yield Plain(self._status_text() if facts is not None else "", id="rerun-status")
             with VerticalGroup(id="choices"):
-                if ready:
-                    yield from self._choices()
+                if session is not None:
+                    yield from self._choices(session.answers.role, session.answers.method)
+                elif look is not None and look.choices_known:
+                    yield from self._choices(look.role, look.method)
         yield KeyBar()
 
-    def _choices(self) -> ComposeResult:
-        answers = self.session.answers
-        console = getattr(self.app, "console_mode", False)
+    def on_mount(self) -> None:
+        if self.shows_choices:
+            self.query_one("#role").focus()
+
+    def _choices(self, role: str, method: str) -> ComposeResult:
+        self._chosen = {"role": role, "method": method}
         with Horizontal(classes="choice"):
             yield Label("This host is the", classes="field-label")
-            yield framed(AsciiSelect([(r, r) for r in ROLE_TEXT], value=answers.role,
-                                     allow_blank=False, compact=True, id="role"), console)
-        yield Plain(ROLE_TEXT[answers.role], id="role-text", classes="explanation")
+            yield ChoiceLine(list(ROLE_TEXT), role, id="role")
+        yield Plain(ROLE_TEXT[role], id="role-text", classes="explanation")
         with Horizontal(classes="choice"):
             yield Label("Forwarding method", classes="field-label")
-            yield framed(AsciiSelect([(m, m) for m in METHOD_TEXT], value=answers.method,
-                                     allow_blank=False, compact=True, id="method"), console)
-        yield Plain(METHOD_TEXT[answers.method], id="method-text", classes="explanation")
-        yield Plain("Press F10 to go through the steps of this role. Nothing changes on "
-                    "this host until you confirm Apply on the Review screen.", classes="hint")
+            yield ChoiceLine(list(METHOD_TEXT), method, id="method")
+        yield Plain(METHOD_TEXT[method], id="method-text", classes="explanation")
+        yield Plain("Tab moves between the two choices, Left and Right change one. Press F10 "
+                    "to go through the steps of this role. Nothing changes on this host until "
+                    "you confirm Apply on the Review screen.", classes="hint")
 
-    async def fill(self, session) -> None:
-        """The Session is open: show the host, what was found, and the choices."""
-        self.session = session
-        self._interrupted = session.interrupted()
-        self.query_one("#host-facts", Static).update(host_summary(session.facts))
-        self.query_one("#rerun-status", Static).update(self._status_text())
+    async def _mount_choices(self, role: str, method: str) -> None:
         # Composing into a detached list and mounting it keeps Horizontal rows intact.
         choices = self.query_one("#choices", VerticalGroup)
-        await choices.mount_compose(self._choices())
+        await choices.mount_compose(self._choices(role, method))
         self.query_one("#role").focus()
+
+    async def show_host(self, look) -> None:
+        """The host is read (FirstLook): its facts, what was found, and the two choices,
+        unless they come from an answers file not read yet."""
+        self._interrupted, self._configured = look.interrupted, look.configured
+        self.query_one("#host-facts", Static).update(host_summary(look.facts))
+        self.query_one("#rerun-status", Static).update(self._status_text())
+        if look.choices_known and not self.shows_choices:
+            await self._mount_choices(look.role, look.method)
+        self.refresh_bindings()
+
+    async def fill(self, session) -> None:
+        """The Session is open: what Welcome showed becomes its answers, and its notes show."""
+        self.session = session
+        self._interrupted = session.interrupted()
+        self._configured = session.previous_config_found
+        self.query_one("#host-facts", Static).update(host_summary(session.facts))
+        if self.shows_choices:
+            for field, value in self._chosen.items():
+                if value != getattr(session.answers, field):
+                    message = session.set_field(field, value)
+                    if message:
+                        self.notify(message, severity="error")
+        else:
+            await self._mount_choices(session.answers.role, session.answers.method)
+        self.query_one("#rerun-status", Static).update(self._status_text())
         self.refresh_bindings()
 
     def _status_text(self) -> str:
@@ -116,29 +172,25 @@ class WelcomeScreen(Screen[bool]):
         if self._interrupted is not None:
             lines.append(f"An interrupted change was found (transaction {self._interrupted.id}). "
                          "Press r to roll it back before anything else.")
-        if self.session.previous_config_found:
+        if self._configured:
             lines.append("A previous forwarding setup was found: every field is filled from "
                          "the current files, and the plan shows only what you change.")
         else:
             lines.append("No forwarding is set up on this host yet.")
-        for item in self.session.unrepresented[:2]:
-            lines.append(f"Note: {in_words(item)}")
+        for item in (self.session.unrepresented[:2] if self.session is not None else ()):
+            lines.append(f"Note: {forms.in_words(item)}")
         return "\n".join(lines)
 
-    def on_mount(self) -> None:
-        if self.session is not None:
-            self.query_one("#role").focus()
-
-    def on_select_changed(self, event: AsciiSelect.Changed) -> None:
-        field, value = event.select.id, event.value
-        if field not in ("role", "method") or not isinstance(value, str):
-            return           # Welcome's two choices have no blank
-        if value == getattr(self.session.answers, field):
+    def on_choice_line_changed(self, event: ChoiceLine.Changed) -> None:
+        field, value = event.choice_line.id, event.value
+        if field is None or value == self._chosen.get(field):
             return           # the value shown when the choices were mounted, not a choice
-        message = self.session.set_field(field, value)
-        if message:
-            self.notify(message, severity="error")
-            return
+        if self.session is not None:
+            message = self.session.set_field(field, value)
+            if message:
+                self.notify(message, severity="error")
+                return
+        self._chosen[field] = value
         texts = ROLE_TEXT if field == "role" else METHOD_TEXT
         self.query_one(f"#{field}-text", Static).update(texts[value])
 
@@ -152,8 +204,11 @@ class WelcomeScreen(Screen[bool]):
         tx = self._interrupted
         if tx is None:
             return
+        if self.session is None:       # the rollback goes through the Session: open it first
+            self.post_message(NeedsSession(self.action_rollback_interrupted))
+            return
 
-        ask_rollback(self, self.session, tx, then=self._after_rollback)
+        history.ask_rollback(self, self.session, tx, then=self._after_rollback)
 
     def _after_rollback(self, ok: bool) -> None:
         if ok:

@@ -178,10 +178,11 @@ def test_encrypt_starts_from_a_plaintext_rsyslog_setup(tmp_path, monkeypatch, ro
     root, _ = _applied(tmp_path, "rsyslog-%s-plain" % role)
     opened = {}
     monkeypatch.setattr(tui, "need_terminal", lambda: None)   # pytest's stdin is no terminal
-    monkeypatch.setattr(app, "run_app", lambda session, start_at=None, ascii_mode=None:
-                        opened.update(session=session, start_at=start_at) or 0)
+    monkeypatch.setattr(app, "run_app", lambda first_look, open_session, start_at=None, ascii_mode=None:
+                        opened.update(look=first_look, session=open_session, start_at=start_at) or 0)
     assert cli.main(["encrypt", "--root", str(root)]) == 0
-    session = opened["session"]()   # run_app gets the opener: the Session opens after the first frame
+    # run_app gets the openers: the host is read, then the Session opens, after the first frame
+    session = opened["session"](opened["look"]())
     assert opened["start_at"] == 8   # the Security step
     assert (session.answers.role, session.answers.method, session.answers.security.encryption) == (
         role, "rsyslog", "none")

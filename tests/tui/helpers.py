@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 from typing import Awaitable, Callable, Dict
 
+from textual.widgets import Input, Select
+
 from screens.app import make_app
+from screens.choice_line import ChoiceLine
 from wizard.sandbox import make_demo_root
 from wizard.session import Session
 
@@ -67,7 +70,6 @@ async def focus_on(pilot, selector: str, kind):
 
 async def type_into(pilot, selector: str, text: str) -> None:
     """Focus a field, clear it and type `text` key by key, as a user would."""
-    from textual.widgets import Input
     widget = await focus_on(pilot, selector, Input)
     widget.value = ""
     await pilot.press(*[c if c != " " else "space" for c in text])
@@ -75,8 +77,16 @@ async def type_into(pilot, selector: str, text: str) -> None:
 
 
 async def choose(pilot, selector: str, option: str) -> None:
-    """Open a Select with Enter and pick `option` with the arrow keys."""
-    from textual.widgets import Select
+    """Pick `option` as a user would: on a line of choices (Welcome) with Left/Right; on a
+    Select by opening it with Enter and moving with the arrow keys."""
+    if isinstance(pilot.app.screen.query_one(selector), ChoiceLine):
+        line = await focus_on(pilot, selector, ChoiceLine)
+        step = line.options.index(option) - line.options.index(line.value)
+        for _ in range(abs(step)):
+            await pilot.press("right" if step > 0 else "left")
+        await pilot.pause(0.2)
+        assert line.value == option, f"{selector}: {line.value} shown, not {option}"
+        return
     select = await focus_on(pilot, selector, Select)
     row = select.parent.parent
     # A form row knows its choices (from the model); Welcome's two selects list theirs.

@@ -4,18 +4,23 @@ the wizard with the same message and exit code as before."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 from functools import partialmethod
+from pathlib import Path
 
 from textual.app import App
 from textual.widgets import Static
 
-from tests.tui.helpers import SIZE, new_root, screen_text
 from wizard import cli
 from wizard.cli import tui
-from screens.app import WizardApp
+from wizard.cli.common import open_first_look, open_session as open_session_for
 from wizard.errors import EXIT_USAGE, UserError
 from wizard.session import Session
+from screens.app import WizardApp
+from tests.tui.helpers import SIZE, choose, new_root, screen_text
+from tests.tui.test_apply_confirm import _interrupted_root
 
 
 def _run(app, scenario) -> None:
@@ -37,9 +42,9 @@ def test_welcome_shows_before_the_host_is_read_then_fills_in(tmp_path):
     root = new_root(tmp_path)
     release = threading.Event()
 
-    def open_session():
+    def open_session(look):
         assert release.wait(10), "the test never let the session open"
-        return Session.open(str(root))
+        return Session.open(str(root), look=look)
 
     app = WizardApp(open_session=open_session)
 
@@ -68,7 +73,7 @@ def test_welcome_shows_before_the_host_is_read_then_fills_in(tmp_path):
 
 def test_start_at_shows_the_step_once_the_host_is_read(tmp_path):
     root = new_root(tmp_path)
-    app = WizardApp(start_at=4, open_session=lambda: Session.open(str(root)))
+    app = WizardApp(start_at=4, open_session=lambda look: Session.open(str(root), look=look))
 
     async def scenario(pilot):
         await _until(pilot, lambda: app.screen.id == "frame", "the frame replaced the loading screen")
@@ -79,7 +84,7 @@ def test_start_at_shows_the_step_once_the_host_is_read(tmp_path):
 
 
 def test_an_error_while_opening_ends_the_app_and_keeps_its_exit_code():
-    def open_session():
+    def open_session(look):
         raise UserError(["answers.toml: remote.port: 70000 is not a port"], EXIT_USAGE)
 
     app = WizardApp(open_session=open_session)
@@ -106,3 +111,80 @@ def test_bad_answers_file_from_the_command_line_prints_the_field_and_exits_2(
     assert code == 2
     assert f"auditd-wizard: {bad}: remote.server" in err
     assert "Traceback" not in err
+
+
+def _starting_app(root, release=None):
+    """The App as `auditd-wizard` starts it: the host read while Textual starts, the Session
+    opened when first needed (held back until `release` is set, when given)."""
+    def open_session(look):
+        if release is not None:
+            assert release.wait(10), "the test never let the session open"
+        return open_session_for(str(root), None, look)
+    return WizardApp(first_look=lambda: open_first_look(str(root)), open_session=open_session)
+
+
+def test_welcome_answers_keys_before_the_session_opens_and_keeps_what_was_chosen(tmp_path):
+    root = new_root(tmp_path)
+    release = threading.Event()
+    app = _starting_app(root, release)
+    seen = {}
+
+    async def scenario(pilot):
+        await _until(pilot, lambda: app.screen.id == "welcome" and app.screen.shows_choices,
+                     "Welcome showed the host and the choices")
+        await pilot.pause()
+        assert app.session is None                 # the answers model is not loaded for this
+        seen["welcome"] = screen_text(app)
+        await choose(pilot, "#role", "receiver")
+        await choose(pilot, "#method", "rsyslog")
+        await pilot.press("f10")                   # waits for the Session, then goes on
+        await pilot.pause()
+        assert app.screen.id == "welcome" and app.session is None
+        seen["waiting"] = [n.message for n in app._notifications]
+        release.set()
+        await _until(pilot, lambda: app.screen.id == "frame", "the steps followed F10")
+        await pilot.pause()
+        seen["step"] = screen_text(app)
+
+    _run(app, scenario)
+    assert app.session.facts.hostname in seen["welcome"] and "F10" in seen["welcome"]
+    assert any("Loading the steps" in note for note in seen["waiting"])
+    assert (app.session.answers.role, app.session.answers.method) == ("receiver", "rsyslog")
+    assert "Step 1 of 9" in seen["step"]
+
+
+def test_r_on_welcome_opens_the_session_then_asks(tmp_path):
+    root, found = _interrupted_root(tmp_path)
+    app = _starting_app(root)
+
+    async def scenario(pilot):
+        await _until(pilot, lambda: app.screen.id == "welcome" and app.screen.shows_choices,
+                     "Welcome showed the host")
+        assert "An interrupted change was found" in screen_text(app)
+        assert app.session is None
+        await pilot.press("r")
+        await _until(pilot, lambda: app.screen.id == "confirm-rollback", "the question")
+        assert f"Roll back transaction {found.id}" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+
+    _run(app, scenario)
+    assert Session.open(str(root)).interrupted() is not None      # n: nothing was undone
+
+
+def test_the_first_screen_loads_neither_the_answers_model_nor_the_steps(tmp_path):
+    """What Welcome needs is read without pydantic, the planner or the step screens: they
+    load when first needed (bench/tui_bench.py measures what that buys)."""
+    root = new_root(tmp_path)
+    probe = ("import sys\n"
+             "import wizard.cli.main, wizard.cli.tui\n"
+             "from wizard.cli.common import open_first_look\n"
+             "from screens.welcome import WelcomeScreen\n"
+             f"look = open_first_look({str(root)!r})\n"
+             "assert look.facts.hostname\n"
+             "heavy = ('pydantic', 'wizard.model', 'wizard.session', 'wizard.plan.core',\n"
+             "         'backends.transaction', 'backends.changes', 'screens.frame', 'screens.review', 'screens.forms')\n"
+             "print([m for m in heavy if type(sys.modules.get(m)).__name__ == 'module'])\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         cwd=str(Path(__file__).resolve().parents[2]), check=True).stdout
+    assert out.strip() == "[]"
