@@ -25,6 +25,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.timer import Timer
 
 from wizard.first_look import FirstLook
 from wizard.lazy_module import lazy_module
@@ -44,6 +45,7 @@ review = lazy_module("screens.review")
 CONSOLE_TERMS = ("linux", "vt100", "vt220")
 HERE = Path(__file__).resolve().parent
 FIRST, LAST = STEPS[0].number, STEPS[-1].number
+LOADING_NOTE_AFTER = 0.3   # seconds F10 waits for the Session before it says so
 SPLASH_AFTER = 0.1     # seconds of reading the host before Welcome says "Reading this host..."
 
 
@@ -104,6 +106,8 @@ class WizardApp(App):
             pool.shutdown(wait=False)    # the thread ends with its one task
         self._opening = False
         self._when_open: List[Callable[[], object]] = []   # actions waiting for the Session
+        self._loading_note: Optional[Timer] = None
+        self._loading_said = False
         self._opened_answers = session.answers if session is not None else None
         # A UserError (or any error) while opening: run_app raises it after the terminal is
         # restored, so the message and exit code are those of every other command.
@@ -205,6 +209,10 @@ class WizardApp(App):
         if self.start_at:
             await self.switch_screen(self._make_frame())
         self.refresh_bindings()
+        if self._loading_note is not None:
+            self._loading_note.stop()
+            if self._loading_said:
+                self.clear_notifications()
         waiting, self._when_open = self._when_open, []
         for action in waiting:
             result = action()
@@ -213,6 +221,10 @@ class WizardApp(App):
 
     def on_needs_session(self, message: NeedsSession) -> None:
         self.open_session_then(message.then)
+
+    def _say_loading(self) -> None:
+        self._loading_said = True
+        self.notify("Loading the steps and this host's configuration...", timeout=30)
 
     async def _next_if_still_on_welcome(self) -> None:
         if self._screen_kind() == "welcome":
@@ -281,7 +293,8 @@ class WizardApp(App):
         kind = self._screen_kind()
         if self.session is None:    # the steps follow as soon as the Session is open
             if self._welcome_answers_keys() and not self._when_open:
-                self.notify("Loading the steps and this host's configuration...", timeout=2)
+                # Said only when it takes long enough to notice (a slow host's commands).
+                self._loading_note = self.set_timer(LOADING_NOTE_AFTER, self._say_loading)
                 self.open_session_then(self._next_if_still_on_welcome)
             return
         if kind == "welcome":

@@ -138,17 +138,19 @@ def test_welcome_answers_keys_before_the_session_opens_and_keeps_what_was_chosen
         await choose(pilot, "#role", "receiver")
         await choose(pilot, "#method", "rsyslog")
         await pilot.press("f10")                   # waits for the Session, then goes on
-        await pilot.pause()
+        await pilot.pause(0.5)                     # long enough to be told
         assert app.screen.id == "welcome" and app.session is None
         seen["waiting"] = [n.message for n in app._notifications]
         release.set()
         await _until(pilot, lambda: app.screen.id == "frame", "the steps followed F10")
         await pilot.pause()
         seen["step"] = screen_text(app)
+        seen["after"] = [n.message for n in app._notifications]
 
     _run(app, scenario)
     assert app.session.facts.hostname in seen["welcome"] and "F10" in seen["welcome"]
     assert any("Loading the steps" in note for note in seen["waiting"])
+    assert not any("Loading the steps" in note for note in seen["after"])   # not left behind
     assert (app.session.answers.role, app.session.answers.method) == ("receiver", "rsyslog")
     assert "Step 1 of 9" in seen["step"]
 
