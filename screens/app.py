@@ -7,18 +7,20 @@ only shows what works. `make_app(session)` takes its dependencies so tests pass 
 `run_app(first_look, open_session)` reads what Welcome shows (facts, the setup found:
 wizard/first_look.py) in a thread while Textual starts; Welcome waits for it up to
 SPLASH_AFTER (a splash shown for less is only a flicker), else shows "Reading this host..." and
-fills in when it is read. From then on Welcome answers keys. The Session (the answers model, detection, the planner) opens in a worker when
-first needed: F10, History or r on Welcome, which go on once it is open; at once with
---start-at or an answers file. The steps, Review and History are lazy modules
-(wizard/lazy_module.py): a host only looked at never loads them (see bench/tui_bench.py)."""
+fills in when it is read. From then on Welcome answers keys. The Session (the answers model,
+detection, the planner) opens in a worker when first needed: F10, History or r on Welcome, which
+go on once it is open; at once with --start-at or an answers file. The steps, Review and
+History are lazy modules (wizard/lazy_module.py): a host only looked at never loads them (see
+bench/tui_bench.py)."""
 from __future__ import annotations
 
-import inspect
+import asyncio
 import os
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor, TimeoutError as NotYet
+import threading
+from concurrent.futures import Future, TimeoutError as NotYet
 from pathlib import Path, PurePath
-from typing import Callable, List, Optional, Union
+from typing import TYPE_CHECKING, Callable, List, Optional, Union
 
 from textual import work
 from textual.app import App
@@ -36,6 +38,9 @@ from screens.help import HelpScreen
 from screens.help_text import help_for
 from screens.welcome import LoadingScreen, NeedsSession, WelcomeScreen
 from screens.widgets import AsciiScrollBarRender
+
+if TYPE_CHECKING:
+    from screens.frame import StepFrame
 
 forms = lazy_module("screens.forms")
 frame_module = lazy_module("screens.frame")
@@ -61,6 +66,21 @@ def _driver_class():
     if not sys.platform.startswith("linux") or os.environ.get("TEXTUAL_DRIVER"):
         return None
     return CellDiffDriver
+
+
+def _in_thread(call: Callable[[], FirstLook]) -> Future:
+    """`call()` in a daemon thread: quitting while a host's command hangs must not wait for
+    it (a pool's threads are joined at exit)."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(call())
+        except BaseException as error:   # handed to whoever waits for the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="first-look", daemon=True).start()
+    return future
 
 
 class WizardApp(App):
@@ -96,16 +116,15 @@ class WizardApp(App):
         if console:
             self.animation_level = "none"
         self.applied = False
-        self.frame = None      # the StepFrame, once built
+        self.frame: Optional[StepFrame] = None
         self._open_session = open_session
         self._look: Optional[FirstLook] = None
         self._looking: Optional[Future] = None
         if first_look is not None:     # commands and files: it runs while Textual starts
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="first-look")
-            self._looking = pool.submit(first_look)
-            pool.shutdown(wait=False)    # the thread ends with its one task
+            self._looking = _in_thread(first_look)
         self._opening = False
-        self._when_open: List[Callable[[], object]] = []   # actions waiting for the Session
+        # The key pressed last while the Session opens (F10, F7, r): done once it is open.
+        self._after_open: Optional[Callable[[], object]] = None
         self._loading_note: Optional[Timer] = None
         self._loading_said = False
         self._opened_answers = session.answers if session is not None else None
@@ -122,11 +141,11 @@ class WizardApp(App):
             return self._make_frame()
         return Screen(id="base")
 
-    def _make_frame(self):
+    def _make_frame(self) -> StepFrame:
         self.frame = frame_module.StepFrame(self.session, self.colour, start=self.start_at or FIRST)
         return self.frame
 
-    def _steps(self):
+    def _steps(self) -> StepFrame:
         """The frame, for what runs only on screens that exist once it is built."""
         if self.frame is None:
             raise RuntimeError("the frame of steps is not built yet")
@@ -154,20 +173,25 @@ class WizardApp(App):
         elif self.session is None:   # after the first frame: it would compete for the GIL
             self.call_after_refresh(self.open_session_then)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="look")
-    def _read_host_worker(self) -> None:
-        """Waits for the host to be read, then shows it."""
-        try:
-            look = self._looking.result() if self._looking is not None else None
-        except Exception as error:   # shown by run_app once the terminal is restored
-            self.call_from_thread(self._open_failed, error)
+    @work(exclusive=True, exit_on_error=False, group="look")
+    async def _read_host_worker(self) -> None:
+        """Waits for the host to be read (in the first-look thread), then shows it."""
+        if self._looking is None:
             return
-        self.call_from_thread(self._host_read, look)  # type: ignore[arg-type]
+        try:
+            look = await asyncio.wrap_future(self._looking)
+        except Exception as error:   # shown by run_app once the terminal is restored
+            self._open_failed(error)
+            return
+        await self._host_read(look)
 
     def open_session_then(self, action: Optional[Callable[[], object]] = None) -> None:
-        """Open the Session in a worker (once), then run `action` on the event loop."""
+        """Open the Session in a worker (once), then run `action` on the event loop; the last
+        action asked for wins, as the user's last key says what they want now."""
         if action is not None:
-            self._when_open.append(action)
+            self._after_open = action
+            if self._loading_note is None:   # said only when the wait is long enough to notice
+                self._loading_note = self.set_timer(LOADING_NOTE_AFTER, self._say_loading)
         if not self._opening:
             self._opening = True
             self._open_session_worker()
@@ -203,21 +227,19 @@ class WizardApp(App):
     async def _session_ready(self, session) -> None:
         self.session = session
         self._opened_answers = session.answers
+        if self._loading_note is not None:
+            self._loading_note.stop()
+            if self._loading_said:   # before fill, which may have its own message to show
+                self.clear_notifications()
         welcome = self._welcome()
         if welcome is not None:
             await welcome.fill(session)     # a role chosen while it opened is applied here
         if self.start_at:
             await self.switch_screen(self._make_frame())
         self.refresh_bindings()
-        if self._loading_note is not None:
-            self._loading_note.stop()
-            if self._loading_said:
-                self.clear_notifications()
-        waiting, self._when_open = self._when_open, []
-        for action in waiting:
-            result = action()
-            if inspect.isawaitable(result):
-                await result
+        if self._after_open is not None:
+            self.call_later(self._after_open)
+            self._after_open = None
 
     def on_needs_session(self, message: NeedsSession) -> None:
         self.open_session_then(message.then)
@@ -292,9 +314,7 @@ class WizardApp(App):
     async def action_next(self) -> None:
         kind = self._screen_kind()
         if self.session is None:    # the steps follow as soon as the Session is open
-            if self._welcome_answers_keys() and not self._when_open:
-                # Said only when it takes long enough to notice (a slow host's commands).
-                self._loading_note = self.set_timer(LOADING_NOTE_AFTER, self._say_loading)
+            if self._welcome_answers_keys():
                 self.open_session_then(self._next_if_still_on_welcome)
             return
         if kind == "welcome":
@@ -383,7 +403,10 @@ class WizardApp(App):
     def _unapplied_changes(self) -> bool:
         """Only what the user changed in this session counts: the answers as opened (from the
         host's files or an answers file) are not lost by quitting."""
-        if self.session is None or self.session.answers == self._opened_answers:
+        if self.session is None:     # Welcome's choices are all there is to lose yet
+            welcome = self._welcome()
+            return welcome is not None and welcome.choices_changed
+        if self.session.answers == self._opened_answers:
             return False
         try:
             return not self.session.plan().empty

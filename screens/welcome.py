@@ -97,10 +97,16 @@ class WelcomeScreen(Screen[bool]):
         if session is None and look is not None:
             self._interrupted, self._configured = look.interrupted, look.configured
         self._chosen: Dict[str, str] = {}      # role/method shown; set on the Session once open
+        self._found: Dict[str, str] = {}       # what the host's files said, before any key
 
     @property
     def shows_choices(self) -> bool:
         return bool(self._chosen)
+
+    @property
+    def choices_changed(self) -> bool:
+        """A choice made before the Session opened: work that quitting would lose."""
+        return self._chosen != self._found
 
     def compose(self) -> ComposeResult:
         session, look = self.session, self._look
@@ -111,17 +117,22 @@ class WelcomeScreen(Screen[bool]):
             yield Plain(self._status_text() if facts is not None else "", id="rerun-status")
             with VerticalGroup(id="choices"):
                 if session is not None:
-                    yield from self._choices(session.answers.role, session.answers.method)
+                    self._set_shown(session.answers.role, session.answers.method)
                 elif look is not None and look.choices_known:
-                    yield from self._choices(look.role, look.method)
+                    self._set_shown(look.role, look.method)
+                if self.shows_choices:
+                    yield from self._choices(self._chosen["role"], self._chosen["method"])
         yield KeyBar()
+
+    def _set_shown(self, role: str, method: str) -> None:
+        self._chosen = {"role": role, "method": method}
+        self._found = dict(self._chosen)
 
     def on_mount(self) -> None:
         if self.shows_choices:
             self.query_one("#role").focus()
 
     def _choices(self, role: str, method: str) -> ComposeResult:
-        self._chosen = {"role": role, "method": method}
         with Horizontal(classes="choice"):
             yield Label("This host is the", classes="field-label")
             yield ChoiceLine(list(ROLE_TEXT), role, id="role")
@@ -136,6 +147,7 @@ class WelcomeScreen(Screen[bool]):
 
     async def _mount_choices(self, role: str, method: str) -> None:
         # Composing into a detached list and mounting it keeps Horizontal rows intact.
+        self._set_shown(role, method)
         choices = self.query_one("#choices", VerticalGroup)
         await choices.mount_compose(self._choices(role, method))
         self.query_one("#role").focus()

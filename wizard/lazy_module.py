@@ -1,13 +1,16 @@
 """A module named at the top of a file and executed when first used.
 
 The first screen needs little of the wizard: the steps, the planner and the answers model
-(pydantic) load when a later screen first needs them, or in the worker while Welcome is
-already answering keys (see bench/tui_bench.py). The import stays written at the top where a
-reader looks for it; `importlib.util.LazyLoader` runs the module's code at its first attribute
-access, as the importlib documentation shows.
+(pydantic) load when the user first goes past Welcome (see bench/tui_bench.py). The import
+stays written at the top where a reader looks for it; `importlib.util.LazyLoader` runs the
+module's code at its first attribute access, as the importlib documentation shows.
 
-A lazy module must be first used from one thread only (before Python 3.12 LazyLoader has no
-lock): the App's lazy modules are used on its event loop, the Session's in the worker."""
+LazyLoader has no lock in the Pythons this runs on (3.9 to 3.12), so each lazy module must
+first be used by one thread while no other can: the App's (forms, frame, history, review) on
+its event loop; the session and answers modules in the worker that opens the Session;
+backends.changes by whichever comes first of the first-look thread (sweeping the temp files of
+earlier transactions needs their change kinds) and that worker. The Session opens only once the
+first look is done, so these never overlap."""
 from __future__ import annotations
 
 import importlib.util

@@ -17,6 +17,8 @@ from wizard import cli
 from wizard.cli import tui
 from wizard.cli.common import open_first_look, open_session as open_session_for
 from wizard.errors import EXIT_USAGE, UserError
+from wizard.first_look import FIRST_RUN_METHOD, FIRST_RUN_ROLE
+from wizard.model import Answers
 from wizard.session import Session
 from screens.app import WizardApp
 from tests.tui.helpers import SIZE, choose, new_root, screen_text
@@ -190,3 +192,84 @@ def test_the_first_screen_loads_neither_the_answers_model_nor_the_steps(tmp_path
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          cwd=str(Path(__file__).resolve().parents[2]), check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_choice_made_before_the_session_opens_is_not_lost_silently(tmp_path):
+    """F9 after changing the role on Welcome asks, as it does once the Session is open;
+    untouched, it quits at once."""
+    root = new_root(tmp_path)
+    seen = {}
+
+    async def touched(pilot):
+        await _until(pilot, lambda: app.screen.id == "welcome" and app.screen.shows_choices,
+                     "Welcome showed the choices")
+        await choose(pilot, "#role", "receiver")
+        await pilot.press("f9")
+        await pilot.pause()
+        seen["asked"] = app.screen.id
+
+    app = _starting_app(root)
+    _run(app, touched)
+    assert seen["asked"] == "confirm-quit" and app.session is None
+
+    async def untouched(pilot):
+        await _until(pilot, lambda: app.screen.id == "welcome" and app.screen.shows_choices,
+                     "Welcome showed the choices")
+        await pilot.press("f9")
+        await pilot.pause()
+
+    app = _starting_app(root)
+    _run(app, untouched)
+    assert app.return_code == 0         # quit at once: no question held it open
+
+
+def test_the_last_key_pressed_while_the_session_opens_wins(tmp_path):
+    root = new_root(tmp_path)
+    release = threading.Event()
+    app = _starting_app(root, release)
+
+    async def scenario(pilot):
+        await _until(pilot, lambda: app.screen.id == "welcome" and app.screen.shows_choices,
+                     "Welcome showed the choices")
+        await pilot.press("f7")        # History, then changed their mind: F10
+        await pilot.press("f10")
+        release.set()
+        await _until(pilot, lambda: app.screen.id in ("frame", "history"), "a screen followed")
+        await pilot.pause(0.2)
+        seen["screen"] = app.screen.id
+
+    seen = {}
+    _run(app, scenario)
+    assert seen["screen"] == "frame"
+
+
+def test_a_first_run_shows_the_answers_models_defaults():
+    assert (Answers().role, Answers().method) == (FIRST_RUN_ROLE, FIRST_RUN_METHOD)
+
+
+def test_a_slow_host_shows_reading_then_the_host(tmp_path):
+    """Reading the host takes longer than SPLASH_AFTER (a real host's rpm and firewall-cmd):
+    Welcome says so, then fills in, and keys work from then on."""
+    root = new_root(tmp_path)
+    release = threading.Event()
+
+    def slow_look():
+        assert release.wait(10), "the test never let the host be read"
+        return open_first_look(str(root))
+
+    app = WizardApp(first_look=slow_look,
+                    open_session=lambda look: open_session_for(str(root), None, look))
+    seen = {}
+
+    async def scenario(pilot):
+        await pilot.pause(0.3)
+        seen["reading"] = screen_text(app)
+        release.set()
+        await _until(pilot, lambda: app.screen.id == "welcome" and app.screen.shows_choices,
+                     "Welcome showed the host")
+        await choose(pilot, "#role", "receiver")
+        seen["chosen"] = screen_text(app)
+
+    _run(app, scenario)
+    assert "Reading this host..." in seen["reading"] and "F10" not in seen["reading"]
+    assert "Receiver: this host collects" in seen["chosen"]

@@ -58,11 +58,13 @@ def open_first_look(root: str, answers_path: Optional[str] = None) -> FirstLook:
 
 
 def open_session(root: str, answers_path: Optional[str] = None, look: Optional[FirstLook] = None):
+    """`look`: the host already read (the TUI's Welcome); read here otherwise."""
+    look = look or open_first_look(root, answers_path)
     try:
-        return session_module.Session.open(root, answers_path, look or open_first_look(root, answers_path))
+        return session_module.Session.open(root, answers_path, look)
     except answers_file.AnswersError as error:
         raise answers_error(answers_path, error) from error
-    except (UnsupportedHost, LockedError) as error:
+    except LockedError as error:
         raise UserError(str(error), EXIT_REFUSED) from error
 
 
