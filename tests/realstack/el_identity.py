@@ -24,8 +24,9 @@ DEBIAN_PACKAGE = {"audit": "auditd", "audispd-plugins": "audispd-plugins", "rsys
 RPM_SHIM = '''#!{python}
 """rpm -q for the real-stack tests: the Debian package's version, as rpm would print it."""
 import subprocess, sys
-names = [a for a in sys.argv[1:] if not a.startswith("-") and "%" not in a]
-qf = "--qf" in sys.argv
+args = sys.argv[1:]
+qf = args[args.index("--qf") + 1] if "--qf" in args else None
+names = [a for a in args if not a.startswith("-") and a != qf]
 missing = 0
 for name in names:
     deb = {mapping!r}.get(name, name)
@@ -34,10 +35,13 @@ for name in names:
     version = done.stdout.decode().split(":")[-1]
     if done.returncode or not version:
         print("package %s is not installed" % name)
-        missing = 1
+        missing += 1      # real rpm exits with the number of names not installed
+    elif qf:              # the fields the wizard asks for: %{{NAME}}, %{{VERSION}}-%{{RELEASE}}
+        sys.stdout.write(qf.replace("%{{NAME}}", name).replace("%{{VERSION}}-%{{RELEASE}}", version)
+                         .replace("\\\\n", "\\n"))
     else:
-        print(version if qf else "%s-%s.x86_64" % (name, version))
-sys.exit(missing)
+        print("%s-%s.x86_64" % (name, version))
+sys.exit(min(missing, 255))
 '''
 
 
